@@ -1,0 +1,46 @@
+/**
+ * The `portsim` command line.
+ *
+ * Exit codes: 0 success, 1 a run whose expectations failed, 2 bad usage or bad input.
+ *
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import { runDemo } from './demo.js';
+import { packageVersion } from './package-root.js';
+
+/** Builds the command tree; output goes through the given writers so tests can capture it. */
+export function buildProgram(out: (s: string) => void, err: (s: string) => void): Command {
+  const program = new Command('portsim')
+    .description('A discrete-event simulator of ISP port blocking.')
+    .version(packageVersion(), '-V, --version')
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride()
+    .showHelpAfterError('(run portsim --help for usage)');
+
+  program
+    .command('demo')
+    .description('a built-in demonstration: a laptop meets a silent drop, a reset and an open port 25')
+    .action(() => {
+      out(`${runDemo().join('\n')}\n`);
+    });
+  return program;
+}
+
+/** Runs the command line with `argv` (without node and the script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(
+    (s) => process.stdout.write(s),
+    (s) => process.stderr.write(s),
+  );
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here too, with code 0.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    throw e;
+  }
+}
