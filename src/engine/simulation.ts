@@ -15,7 +15,7 @@
  * @module
  */
 import { EventQueue } from './event-queue.js';
-import { Process, type ProcessBody } from './process.js';
+import { Process, type ProcessBody, ProcessTable } from './process.js';
 
 /** A plain event handler: receives the number it was scheduled with. */
 export type Handler = (data: number) => void;
@@ -73,6 +73,9 @@ export class Simulation {
   private stopping = false;
   private running = false;
   private executed = 0;
+
+  /** The live processes, for `Process` itself; models never need it. */
+  readonly processes = new ProcessTable();
 
   /** Called before each executed event's handler, for traces; null to observe nothing. */
   observer: EventObserver | null = null;
