@@ -1,0 +1,23 @@
+/**
+ * Mail: SMTP replies, MTA retry profiles, throttles, reputation, SPF and greylisting.
+ *
+ * @module
+ */
+export { DEFAULT_GREYLIST, Greylist, type GreylistConfig } from './greylist.js';
+export { formatReply, isPermanent, isPositive, isTransient, Replies, reply, type SmtpReply } from './reply.js';
+export { type DynamicListConfig, type ListingEvent, Reputation, type StaticList } from './reputation.js';
+export {
+  attemptSchedule,
+  describeProfile,
+  exchange,
+  exim,
+  postfix,
+  type QueueHistory,
+  RETRY_PROFILES,
+  type RetryProfile,
+  type RetryProfileName,
+  sendmail,
+  type TlsFallback,
+} from './retry-profile.js';
+export { type SpfRecord, SpfRegistry, type SpfResult } from './spf.js';
+export { type LimitConfig, WindowLimit, type WindowKind } from './throttle.js';
