@@ -3,6 +3,8 @@
  *
  * @module
  */
+export { type Attempt, type FailureCause, type Fate, type MailMessage, MessageLife, type SmtpStage, type TrafficClass } from './message.js';
+export { type AttemptOptions, type AttemptRunner, MtaQueue, type MtaQueueOptions } from './mta-queue.js';
 export { DEFAULT_GREYLIST, Greylist, type GreylistConfig } from './greylist.js';
 export { formatReply, isPermanent, isPositive, isTransient, Replies, reply, type SmtpReply } from './reply.js';
 export { type DynamicListConfig, type ListingEvent, Reputation, type StaticList } from './reputation.js';

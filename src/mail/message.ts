@@ -1,0 +1,122 @@
+/**
+ * A message and its life: who wrote it, what it is, every attempt to move it on, and how it
+ * ended. The report, the replay and the comparison of variants all read these records.
+ *
+ * @module
+ */
+import type { SmtpReply } from './reply.js';
+
+/** Legitimate mail or spam. */
+export type TrafficClass = 'legit' | 'spam';
+
+/** One message, as its author's client hands it over. */
+export interface MailMessage {
+  /** Unique within a run, in creation order. */
+  readonly id: number;
+  readonly cls: TrafficClass;
+  /** Envelope sender. */
+  readonly from: string;
+  /** Envelope recipients. */
+  readonly to: readonly string[];
+  /** Size in bytes. */
+  readonly size: number;
+  /** When the author pressed send. */
+  readonly createdAt: number;
+  /** The client group and client that wrote it. */
+  readonly group: string;
+  readonly client: number;
+}
+
+/** The SMTP stage a reply answered. */
+export type SmtpStage = 'greeting' | 'ehlo' | 'starttls' | 'auth' | 'mail' | 'rcpt' | 'data' | 'dot';
+
+/** Why an attempt failed: what the sender's software saw. */
+export type FailureCause =
+  /** The connection failed or broke: a timeout, a refusal, an unreachable error or a reset. */
+  | {
+      readonly kind: 'network';
+      readonly outcome: 'timeout' | 'refused' | 'unreachable' | 'reset';
+      /** The errno's name as the sender's OS reports it (ETIMEDOUT, WSAECONNREFUSED, …). */
+      readonly errno: string;
+      /** The firewall rule that caused it, when one did ("isp/rule"). */
+      readonly rule?: string;
+    }
+  /** A server replied with a failure. */
+  | { readonly kind: 'reply'; readonly stage: SmtpStage; readonly reply: SmtpReply }
+  /** The TLS handshake failed. */
+  | { readonly kind: 'tls'; readonly error: 'no-shared-cipher' | 'untrusted-certificate' | 'reset' | 'required-but-not-offered'; readonly rule?: string }
+  /** The sender timed out waiting for a reply (RFC 5321 §4.5.3.2). */
+  | { readonly kind: 'command-timeout'; readonly stage: SmtpStage };
+
+/** One attempt to hand the message to the next hop. */
+export interface Attempt {
+  readonly start: number;
+  readonly end: number;
+  /** Who tried: "client" (the author's mail program) or an MTA's name. */
+  readonly by: string;
+  /** Server name and port tried. */
+  readonly server: string;
+  readonly port: number;
+  /** Whether the mail went in the clear, with STARTTLS, or with implicit TLS. */
+  readonly tls: 'none' | 'starttls' | 'implicit';
+  readonly result: 'accepted' | 'deferred' | 'rejected';
+  readonly cause?: FailureCause;
+}
+
+/** How a message ended, or `queued` if the run ended first. */
+export type Fate =
+  | 'delivered'
+  /** Returned to the sender as a DSN. */
+  | 'bounced'
+  /** Discarded without a bounce (a spam filter's silent drop, a forwarder's discard). */
+  | 'dropped'
+  /** The author's program could not submit it, and the author gave up or never retried. */
+  | 'failed'
+  | 'queued';
+
+/** A message and everything that happened to it. */
+export class MessageLife {
+  readonly attempts: Attempt[] = [];
+  private endFate: Fate = 'queued';
+  private endAt = Infinity;
+  /** Delay warnings sent to the author. */
+  warnings = 0;
+
+  constructor(readonly message: MailMessage) {}
+
+  /** The fate so far. */
+  get fate(): Fate {
+    return this.endFate;
+  }
+
+  /** When it ended (Infinity while queued). */
+  get endedAt(): number {
+    return this.endAt;
+  }
+
+  /** Seconds from creation to the end, or to `now` while queued. */
+  age(now: number): number {
+    return Math.min(this.endAt, now) - this.message.createdAt;
+  }
+
+  /** Records an attempt. */
+  attempt(a: Attempt): void {
+    this.attempts.push(a);
+  }
+
+  /** Records how it ended; a message ends once. */
+  end(fate: Exclude<Fate, 'queued'>, at: number): void {
+    if (this.endFate !== 'queued') throw new Error(`message ${this.message.id} already ended (${this.endFate})`);
+    this.endFate = fate;
+    this.endAt = at;
+  }
+
+  /** The last failure's cause, if any: what a bounce or a user's error says. */
+  lastCause(): FailureCause | undefined {
+    for (let i = this.attempts.length - 1; i >= 0; i--) {
+      const c = (this.attempts[i] as Attempt).cause;
+      if (c !== undefined) return c;
+    }
+    return undefined;
+  }
+}

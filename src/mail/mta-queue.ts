@@ -1,0 +1,144 @@
+/**
+ * An MTA's outbound queue: each message is tried at once, then retried on the profile's
+ * schedule until it is delivered, refused for good, or too old, in which case it bounces.
+ * Deliveries to one destination share a concurrency limit; delay warnings go out at the
+ * profile's age; a failed STARTTLS is handled by the profile's (or the MTA's) fallback rule.
+ *
+ * What one attempt does (MX lookup, connections, the SMTP dialogue) is the caller's: the
+ * queue runs it as a sub-generator and reads its verdict.
+ *
+ * @module
+ */
+import { type ProcessBody, Resource, type Simulation, timeout } from '../engine/index.js';
+import type { Attempt, MessageLife } from './message.js';
+import type { RetryProfile, TlsFallback } from './retry-profile.js';
+
+/** How an attempt should treat TLS. */
+export interface AttemptOptions {
+  /** False once the fallback rule says to deliver in plaintext. */
+  readonly tls: boolean;
+}
+
+/**
+ * Runs one delivery attempt for a queued message and returns its record: `accepted`
+ * (delivered), `deferred` (try again later) or `rejected` (a permanent refusal: bounce).
+ */
+export type AttemptRunner = (life: MessageLife, destination: string, options: AttemptOptions) => ProcessBody<Attempt>;
+
+/** An MTA queue's settings. */
+export interface MtaQueueOptions {
+  /** The MTA's name, for attempts and traces. */
+  readonly name: string;
+  readonly profile: RetryProfile;
+  /** Overrides the profile's rule for failed STARTTLS handshakes. */
+  readonly tlsFallback?: TlsFallback;
+  /** Simultaneous deliveries per destination (Postfix's default_destination_concurrency_limit: 20). */
+  readonly concurrencyPerDestination?: number;
+  readonly attempt: AttemptRunner;
+  /** Told when a message leaves the queue: delivered or bounced. */
+  readonly onEnd?: (life: MessageLife) => void;
+  /** Told when a delay warning goes to the author. */
+  readonly onDelayWarning?: (life: MessageLife) => void;
+}
+
+/** One MTA's outbound queue. */
+export class MtaQueue {
+  private readonly sim: Simulation;
+  private readonly opts: MtaQueueOptions;
+  private readonly fallback: TlsFallback;
+  private readonly slots = new Map<string, Resource>();
+  private readonly waiting = new Set<MessageLife>();
+  private peakSize = 0;
+
+  constructor(sim: Simulation, options: MtaQueueOptions) {
+    this.sim = sim;
+    this.opts = options;
+    this.fallback = options.tlsFallback ?? options.profile.tlsFallback;
+  }
+
+  /** Messages in the queue now. */
+  get size(): number {
+    return this.waiting.size;
+  }
+
+  /** The most messages the queue has held at once. */
+  get peak(): number {
+    return this.peakSize;
+  }
+
+  /** The messages still queued, oldest first. */
+  queued(): MessageLife[] {
+    return [...this.waiting];
+  }
+
+  /** Accepts a message for `destination` (a domain) and starts delivering it. */
+  enqueue(life: MessageLife, destination: string): void {
+    this.waiting.add(life);
+    this.peakSize = Math.max(this.peakSize, this.waiting.size);
+    this.sim.process(this.deliver(life, destination), { name: `${this.opts.name}/msg-${life.message.id}` });
+  }
+
+  private slot(destination: string): Resource {
+    let r = this.slots.get(destination);
+    if (r === undefined) this.slots.set(destination, (r = new Resource(this.opts.concurrencyPerDestination ?? 20)));
+    return r;
+  }
+
+  private *deliver(life: MessageLife, destination: string): ProcessBody<void> {
+    const { profile } = this.opts;
+    const sim = this.sim;
+    const queuedAt = sim.now;
+    let failures = 0;
+    let firstFailureAt = 0;
+    let previousFailureAt: number | undefined;
+    let tlsFailed = false;
+    let plaintextNow = false;
+    for (;;) {
+      const useTls = !(tlsFailed && (plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
+      plaintextNow = false;
+      const slot = this.slot(destination);
+      yield slot.acquire();
+      let attempt: Attempt;
+      try {
+        attempt = yield* this.opts.attempt(life, destination, { tls: useTls });
+      } finally {
+        slot.release();
+      }
+      life.attempt(attempt);
+      if (attempt.result === 'accepted') return this.finish(life, 'delivered');
+      if (attempt.result === 'rejected') return this.finish(life, 'bounced');
+
+      const now = sim.now;
+      if (failures === 0) firstFailureAt = now;
+      failures++;
+      if (attempt.cause?.kind === 'tls' && attempt.cause.error !== 'required-but-not-offered' && this.fallback.kind !== 'defer') {
+        tlsFailed = true;
+        if (this.fallback.kind === 'plaintext-now') {
+          plaintextNow = true;
+          continue;
+        }
+      }
+      const history = previousFailureAt === undefined ? { queuedAt, firstFailureAt, failures } : { queuedAt, firstFailureAt, failures, previousFailureAt };
+      if (profile.expired(history, now)) return this.finish(life, 'bounced');
+      if (life.warnings === 0 && now - queuedAt >= profile.delayWarning) {
+        life.warnings++;
+        this.opts.onDelayWarning?.(life);
+      }
+      const next = profile.nextAttempt(history, now);
+      previousFailureAt = now;
+      // A warning falls due between attempts too: the queue manager sends it on its own scan.
+      if (life.warnings === 0 && queuedAt + profile.delayWarning < next) {
+        yield timeout(queuedAt + profile.delayWarning - now);
+        life.warnings++;
+        this.opts.onDelayWarning?.(life);
+        yield timeout(next - sim.now);
+      } else yield timeout(next - now);
+    }
+  }
+
+  private finish(life: MessageLife, fate: 'delivered' | 'bounced'): void {
+    life.end(fate, this.sim.now);
+    this.waiting.delete(life);
+    this.opts.onEnd?.(life);
+  }
+}
