@@ -15,8 +15,10 @@ export {
   type ProcessBody,
   Resource,
   Signal,
+  TIMED_OUT,
   timeout,
   type Waitable,
+  within,
 } from './process.js';
 export { RandomSource } from './random-source.js';
 export { deriveStream, RandomStreams, Xoshiro128 } from './random.js';

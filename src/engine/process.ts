@@ -50,6 +50,33 @@ export function timeout(delay: number): number {
   return delay;
 }
 
+/** What a process receives when a wait under `within` runs out of time. */
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/**
+ * Waits on `waitable` for at most `seconds`: the process receives what it waited for, or
+ * `TIMED_OUT` if the time ran out first, in which case the wait is withdrawn.
+ * `const reply = yield within(300, conn.inbox)` is an SMTP client's command timeout.
+ */
+export function within(seconds: number, waitable: Waitable): Waitable {
+  return new Deadline(seconds, waitable);
+}
+
+class Deadline implements Waitable {
+  constructor(
+    private readonly seconds: number,
+    private readonly inner: Waitable,
+  ) {}
+
+  waitBy(proc: Process<unknown>): void {
+    proc.waitWithDeadline(this.inner, this.seconds);
+  }
+
+  forget(proc: Process<unknown>): void {
+    this.inner.forget(proc);
+  }
+}
+
 /** Thrown into a process by `interrupt`; `cause` says why. */
 export class Interrupt extends Error {
   override name = 'Interrupt';
@@ -104,6 +131,7 @@ export class Process<R = unknown> implements Waitable {
   private input: unknown = undefined;
   private throwInput = false;
   private deferredInterrupt: Interrupt | null = null;
+  private deadlineId: EventId = -1;
   private state: State = 'pending';
   private result: R | undefined = undefined;
   private error: unknown = undefined;
@@ -131,6 +159,7 @@ export class Process<R = unknown> implements Waitable {
 
   /** For `Waitable`s: the wait is over; resume the process at `now` with `value`. */
   wake(value: unknown): void {
+    this.clearDeadline();
     this.waitingOn = null;
     this.input = value;
     this.wakeIsSleep = false;
@@ -143,6 +172,24 @@ export class Process<R = unknown> implements Waitable {
     this.throwInput = true;
   }
 
+  /** For `within`: waits on `inner`, giving up with `TIMED_OUT` after `seconds`. */
+  waitWithDeadline(inner: Waitable, seconds: number): void {
+    this.waitingOn = inner;
+    this.deadlineId = this.sim.after(seconds, () => {
+      this.deadlineId = -1;
+      inner.forget(this);
+      this.wake(TIMED_OUT);
+    });
+    inner.waitBy(this);
+  }
+
+  private clearDeadline(): void {
+    if (this.deadlineId >= 0) {
+      this.sim.cancel(this.deadlineId);
+      this.deadlineId = -1;
+    }
+  }
+
   /** Throws an `Interrupt` carrying `reason` into the process (see the module notes). */
   interrupt(reason: unknown): void {
     if (this.state !== 'pending') throw new Error(`cannot interrupt process "${this.name}": it has finished`);
@@ -152,7 +199,7 @@ export class Process<R = unknown> implements Waitable {
       this.wakeThrow(intr);
     } else if (this.wakeId < 0 && this.waitingOn !== null) {
       this.waitingOn.forget(this);
-      this.wakeThrow(intr);
+      this.wakeThrow(intr); // also drops any deadline
     } else {
       // Already woken by what it waited for, or interrupting itself: deliver at the next yield.
       this.deferredInterrupt = intr;

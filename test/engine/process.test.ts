@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Interrupt, Mailbox, Resource, Signal, Simulation, timeout } from '../../src/engine/index.js';
+import { Interrupt, Mailbox, Resource, Signal, Simulation, TIMED_OUT, timeout, within } from '../../src/engine/index.js';
 
 describe('processes', () => {
   it('read top to bottom: sleeps advance the clock, and each resume is one event', () => {
@@ -246,5 +246,47 @@ describe('processes', () => {
     );
     sim.run();
     expect(() => p.interrupt('late')).toThrow(/cannot interrupt process "x": it has finished/);
+  });
+});
+
+describe('waiting with a deadline', () => {
+  it('gets the message if it comes in time, and TIMED_OUT (with the wait withdrawn) if not', () => {
+    const sim = new Simulation();
+    const box = new Mailbox<string>();
+    const got: string[] = [];
+    sim.process(
+      (function* () {
+        const a = (yield within(10, box)) as string | typeof TIMED_OUT;
+        got.push(`${String(a)}@${sim.now}`);
+        const b = (yield within(10, box)) as string | typeof TIMED_OUT;
+        got.push(`${b === TIMED_OUT ? 'timed out' : b}@${sim.now}`);
+        yield timeout(5);
+        got.push(`later@${sim.now}`);
+      })(),
+    );
+    sim.at(4, () => box.put('220 ready'));
+    sim.at(20, () => box.put('too late'));
+    sim.run();
+    expect(got).toEqual(['220 ready@4', 'timed out@14', 'later@19']);
+    expect(box.size).toBe(1); // the late message was not taken by the withdrawn wait
+  });
+
+  it('cancels the deadline when the wait ends first, so it never fires later', () => {
+    const sim = new Simulation();
+    const sig = new Signal<number>();
+    let resumes = 0;
+    sim.process(
+      (function* () {
+        yield within(100, sig);
+        resumes++;
+        yield timeout(500);
+        resumes++;
+      })(),
+    );
+    sim.at(1, () => sig.fire(1));
+    sim.run();
+    expect(resumes).toBe(2);
+    expect(sim.now).toBe(501);
+    expect(sim.eventsExecuted).toBe(4); // start, fire, wake, end of sleep: no stray deadline event
   });
 });
