@@ -1,0 +1,24 @@
+/**
+ * The seam between the network and whatever an ISP does to its subscribers' traffic. The
+ * network calls a `BorderFilter` for each packet crossing the edge of one of the ISP's
+ * access lines; `src/firewall` provides the implementation, so the network knows nothing of
+ * rules.
+ *
+ * @module
+ */
+import type { AccessLine } from './access-line.js';
+import type { Direction } from './net-event.js';
+import type { Network } from './network.js';
+import type { Packet } from './packet.js';
+
+/** Judges packets at the edge of an ISP's access lines. */
+export interface BorderFilter {
+  /**
+   * Called when `packet` reaches the ISP side of `line`, going `direction` (outbound: from
+   * the subscriber; inbound: to it). Returns the packet to forward (the same one, or a
+   * rewritten copy) or null to stop it. It may inject packets with
+   * `network.injectToSubscriber` / `network.injectFromEdge`, and should report what it did
+   * with `network.emit`.
+   */
+  filter(packet: Packet, direction: Direction, line: AccessLine, network: Network): Packet | null;
+}

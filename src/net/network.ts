@@ -1,0 +1,352 @@
+/**
+ * The network: ISPs, hosts, the core between ISPs, DNS, and the movement of every packet.
+ *
+ * A packet goes host → (access line) → its ISP's edge → (core path) → the destination ISP's
+ * edge → (access line) → host. Each leg is a FIFO `Pipe`, so the trip costs one kernel event
+ * per leg and packets on a leg never overtake each other. At an ISP edge the ISP's
+ * `BorderFilter` (if any) judges packets that cross one of its subscriber lines: outbound at
+ * the sender's edge, inbound at the receiver's. Hosted servers (no line) are not filtered.
+ *
+ * Addresses are looked up when a packet arrives, not when it is sent: a host that has moved
+ * to another network in the meantime no longer has the address, and the packet is lost.
+ *
+ * Records: every send, delivery, loss, verdict and injected packet is offered to the
+ * observers as a `NetEvent`. With no observer nothing is built.
+ *
+ * @module
+ */
+import { RandomStreams, type Seed, type Simulation, type Xoshiro128 } from '../engine/index.js';
+import type { AccessLine as AccessLineType } from './access-line.js';
+import { AccessLine } from './access-line.js';
+import { type Address, formatAddress } from './address.js';
+import { Core } from './core.js';
+import { Dns } from './dns.js';
+import { Host, type HostSpec } from './host.js';
+import { type AttachOptions, Isp, type IspSpec } from './isp.js';
+import { Pipe } from './latency.js';
+import type { LineClass } from './line-class.js';
+import type { NetEvent, NetObserver } from './net-event.js';
+import type { Packet } from './packet.js';
+
+/** Options for a new network. */
+export interface NetworkOptions {
+  /** The run's random streams (default: streams of seed 0). */
+  streams?: RandomStreams;
+  /** A seed, if `streams` is not given. */
+  seed?: Seed;
+}
+
+/** Options for `Network.move`. */
+export interface MoveOptions extends AttachOptions {
+  /** When to move (default now); must not be in the past. */
+  at?: number;
+}
+
+const STAGE_OUT_EDGE = 1;
+const STAGE_IN_EDGE = 2;
+const STAGE_DELIVER = 3;
+
+/** A packet on its way, between two legs. Pooled: the network reuses these. */
+class Hop {
+  packet: Packet | null = null;
+  stage = 0;
+  isp: Isp | null = null;
+  line: AccessLineType | null = null;
+  host: Host | null = null;
+}
+
+/** One simulated Internet, bound to one simulation. */
+export class Network {
+  /** Names and MX records. */
+  readonly dns = new Dns();
+  /** Path delays between ISPs. */
+  readonly core = new Core();
+  private readonly streams: RandomStreams;
+  private readonly ispList: Isp[] = [];
+  private readonly ispsByName = new Map<string, Isp>();
+  private readonly hostsByName = new Map<string, Host>();
+  private readonly hostsByAddress = new Map<Address, Host>();
+  private observers: NetObserver[] = [];
+  private packets = 0;
+  private flows = 0;
+  private readonly hops: Hop[] = [];
+  private readonly freeHops: number[] = [];
+  private readonly onHop: (slot: number) => void;
+
+  constructor(
+    readonly sim: Simulation,
+    options: NetworkOptions = {},
+  ) {
+    this.streams = options.streams ?? new RandomStreams(options.seed ?? 0);
+    this.onHop = (slot) => this.step(slot);
+  }
+
+  /** Packets sent or injected so far. */
+  get packetCount(): number {
+    return this.packets;
+  }
+
+  /** True if anyone observes records (so callers can skip building them). */
+  get recording(): boolean {
+    return this.observers.length > 0;
+  }
+
+  /** Adds an observer of every `NetEvent`; returns a function that removes it. */
+  observe(observer: NetObserver): () => void {
+    this.observers = [...this.observers, observer];
+    return () => {
+      this.observers = this.observers.filter((o) => o !== observer);
+    };
+  }
+
+  /** Offers a record to the observers. */
+  emit(event: NetEvent): void {
+    for (const o of this.observers) o(event);
+  }
+
+  /** The random stream `name` of this run (for latencies and protocol randomness). */
+  stream(name: string): Xoshiro128 {
+    return this.streams.get(name);
+  }
+
+  /** A new flow id, for traces: every connection and socket has one. */
+  nextFlowId(): number {
+    return ++this.flows;
+  }
+
+  /** Adds an ISP; its prefixes must not overlap another ISP's. */
+  addIsp(spec: IspSpec): Isp {
+    if (this.ispsByName.has(spec.name)) throw new Error(`there is already an ISP called "${spec.name}"`);
+    const isp = new Isp(this, this.ispList.length, spec);
+    for (const other of this.ispList) {
+      for (const p of isp.prefixes) {
+        for (const q of other.prefixes) {
+          if (p.overlaps(q)) throw new Error(`ISP "${spec.name}" prefix ${p.toString()} overlaps ${q.toString()} of "${other.name}"`);
+        }
+      }
+    }
+    this.ispList.push(isp);
+    this.ispsByName.set(isp.name, isp);
+    return isp;
+  }
+
+  /** The ISP called `name`; throws if there is none. */
+  isp(name: string): Isp {
+    const i = this.ispsByName.get(name);
+    if (i === undefined) throw new Error(`no ISP called "${name}"`);
+    return i;
+  }
+
+  /** Every ISP, in the order added. */
+  get isps(): readonly Isp[] {
+    return this.ispList;
+  }
+
+  /** Adds a host, not yet attached anywhere. */
+  addHost(spec: HostSpec): Host {
+    if (this.hostsByName.has(spec.name)) throw new Error(`there is already a host called "${spec.name}"`);
+    const h = new Host(this, spec);
+    this.hostsByName.set(h.name, h);
+    return h;
+  }
+
+  /** The host called `name`; throws if there is none. */
+  host(name: string): Host {
+    const h = this.hostsByName.get(name);
+    if (h === undefined) throw new Error(`no host called "${name}"`);
+    return h;
+  }
+
+  /** The host called `name`, or undefined. */
+  findHost(name: string): Host | undefined {
+    return this.hostsByName.get(name);
+  }
+
+  /** The host holding `address` now, or undefined. */
+  hostAt(address: Address): Host | undefined {
+    return this.hostsByAddress.get(address);
+  }
+
+  /** The ISP whose blocks contain `address`, or undefined. */
+  ispOf(address: Address): Isp | undefined {
+    for (const isp of this.ispList) if (isp.owns(address)) return isp;
+    return undefined;
+  }
+
+  /**
+   * Attaches `host` to `isp`: on a new subscriber line of class `lineClass`, or as a hosted
+   * server when `lineClass` is null. A host already attached elsewhere is detached first.
+   * Prefer `Isp.subscribe`, `Isp.host` and `Network.move`.
+   */
+  attach(host: Host, isp: Isp, lineClass: LineClass | null, options: AttachOptions = {}): AccessLine | null {
+    if (host.network !== this || isp.network !== this) throw new Error('host and ISP must belong to this network');
+    if (host.online) this.detach(host);
+    const address = options.address !== undefined ? isp.pool.claim(options.address) : isp.pool.take();
+    host.address = address;
+    host.isp = isp;
+    let line: AccessLine | null = null;
+    if (lineClass !== null) {
+      const subscriber = options.subscriber ?? isp.nextSubscriberId();
+      if (isp.lines.has(subscriber)) throw new Error(`ISP "${isp.name}" already has a subscriber "${subscriber}"`);
+      line = new AccessLine(subscriber, isp, lineClass, host, address);
+      isp.lines.set(subscriber, line);
+      host.up = line.up;
+      host.down = line.down;
+    } else {
+      host.up = new Pipe(isp.hostingLatency);
+      host.down = new Pipe(isp.hostingLatency);
+    }
+    host.line = line;
+    this.hostsByAddress.set(address, host);
+    return line;
+  }
+
+  /** Takes `host` off its network; it keeps no address. */
+  detach(host: Host): void {
+    const isp = host.isp;
+    if (isp === null) return;
+    if (host.line !== null) {
+      host.line.active = false;
+      isp.lines.delete(host.line.subscriber);
+    }
+    if (this.hostsByAddress.get(host.address) === host) this.hostsByAddress.delete(host.address);
+    isp.pool.release(host.address);
+    host.isp = null;
+    host.line = null;
+    host.up = null;
+    host.down = null;
+  }
+
+  /**
+   * Moves `host` to `isp` at `options.at` (default now): it leaves its old line or hosting,
+   * takes an address from the new network, and keeps its name and DNS names. Connections
+   * opened from the old address are not migrated: their packets no longer find the host.
+   */
+  move(host: Host, isp: Isp, lineClass: LineClass | null, options: MoveOptions = {}): void {
+    const at = options.at ?? this.sim.now;
+    const go = (): void => {
+      const from = host.isp;
+      this.attach(host, isp, lineClass, options);
+      if (this.observers.length > 0) {
+        this.emit({ type: 'move', time: this.sim.now, host: host.name, fromIsp: from?.name ?? null, toIsp: isp.name, address: host.address });
+      }
+    };
+    if (at <= this.sim.now) go();
+    else this.sim.at(at, go);
+  }
+
+  /** Puts a packet sent by `host` on the wire. Called by hosts. */
+  transmit(host: Host, packet: Packet): void {
+    this.stamp(packet);
+    if (this.observers.length > 0) this.emit({ type: 'send', time: this.sim.now, host: host.name, packet });
+    if (host.isp === null || host.up === null) {
+      this.lose(packet, 'detached');
+      return;
+    }
+    this.schedule(host.up.arrival(this.sim.now), packet, STAGE_OUT_EDGE, host.isp, host.line, null);
+  }
+
+  /** Sends a packet created at `line`'s edge (a forged RST, an ICMP error) down to its subscriber. */
+  injectToSubscriber(packet: Packet, line: AccessLine, rule: string | null): void {
+    this.stamp(packet);
+    if (this.observers.length > 0) this.emit({ type: 'inject', time: this.sim.now, isp: line.isp.name, rule, packet });
+    this.schedule(line.down.arrival(this.sim.now), packet, STAGE_DELIVER, line.isp, null, line.host);
+  }
+
+  /** Sends a packet created at `isp`'s edge toward its destination across the core. */
+  injectFromEdge(packet: Packet, isp: Isp, rule: string | null): void {
+    this.stamp(packet);
+    if (this.observers.length > 0) this.emit({ type: 'inject', time: this.sim.now, isp: isp.name, rule, packet });
+    this.route(packet, isp);
+  }
+
+  private stamp(packet: Packet): void {
+    packet.id = ++this.packets;
+    packet.time = this.sim.now;
+  }
+
+  private lose(packet: Packet, reason: 'no-route' | 'no-host' | 'detached'): void {
+    if (this.observers.length > 0) this.emit({ type: 'lost', time: this.sim.now, packet, reason });
+  }
+
+  private schedule(time: number, packet: Packet, stage: number, isp: Isp | null, line: AccessLineType | null, host: Host | null): void {
+    let slot = this.freeHops.pop();
+    if (slot === undefined) {
+      slot = this.hops.length;
+      this.hops.push(new Hop());
+    }
+    const h = this.hops[slot] as Hop;
+    h.packet = packet;
+    h.stage = stage;
+    h.isp = isp;
+    h.line = line;
+    h.host = host;
+    this.sim.at(time, this.onHop, slot);
+  }
+
+  private step(slot: number): void {
+    const h = this.hops[slot] as Hop;
+    const packet = h.packet as Packet;
+    const stage = h.stage;
+    const isp = h.isp;
+    const line = h.line;
+    const host = h.host;
+    h.packet = null;
+    h.isp = null;
+    h.line = null;
+    h.host = null;
+    this.freeHops.push(slot);
+    switch (stage) {
+      case STAGE_OUT_EDGE:
+        this.atOutEdge(packet, isp as Isp, line);
+        return;
+      case STAGE_IN_EDGE:
+        this.atInEdge(packet, isp as Isp);
+        return;
+      case STAGE_DELIVER:
+        this.deliver(packet, host as Host);
+        return;
+    }
+  }
+
+  private atOutEdge(packet: Packet, isp: Isp, line: AccessLineType | null): void {
+    let p: Packet | null = packet;
+    if (line !== null && isp.filter !== null) p = isp.filter.filter(packet, 'outbound', line, this);
+    if (p !== null) this.route(p, isp);
+  }
+
+  private route(packet: Packet, from: Isp): void {
+    const to = this.ispOf(packet.dst);
+    if (to === undefined) {
+      this.lose(packet, 'no-route');
+      return;
+    }
+    this.schedule(this.core.pipe(from, to).arrival(this.sim.now), packet, STAGE_IN_EDGE, to, null, null);
+  }
+
+  private atInEdge(packet: Packet, isp: Isp): void {
+    const host = this.hostsByAddress.get(packet.dst);
+    if (host === undefined || host.isp !== isp || host.down === null) {
+      this.lose(packet, 'no-host');
+      return;
+    }
+    let p: Packet | null = packet;
+    if (host.line !== null && isp.filter !== null) p = isp.filter.filter(packet, 'inbound', host.line, this);
+    if (p !== null) this.schedule(host.down.arrival(this.sim.now), p, STAGE_DELIVER, isp, null, host);
+  }
+
+  private deliver(packet: Packet, host: Host): void {
+    if (!host.online || host.address !== packet.dst) {
+      this.lose(packet, 'no-host');
+      return;
+    }
+    if (this.observers.length > 0) this.emit({ type: 'deliver', time: this.sim.now, host: host.name, packet });
+    host.receive(packet);
+  }
+
+  /** "name (address)" of the host at `address`, or the bare address. */
+  describe(address: Address): string {
+    const h = this.hostsByAddress.get(address);
+    return h === undefined ? formatAddress(address) : `${h.name} (${formatAddress(address)})`;
+  }
+}

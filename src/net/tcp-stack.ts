@@ -1,0 +1,209 @@
+/**
+ * A host's TCP: listening sockets, client connects, and demultiplexing of arriving segments
+ * and ICMP errors to connections. Answers segments for no connection the way a real stack
+ * does: a SYN to a closed port gets a RST (so the client sees "connection refused").
+ *
+ * @module
+ */
+import type { Xoshiro128 } from '../engine/index.js';
+import type { Address } from './address.js';
+import type { Host } from './host.js';
+import { type Packet, TcpFlag, tcpSegment } from './packet.js';
+import { TcpConnection, type TcpHandlers } from './tcp-connection.js';
+
+/** Options for `TcpStack.connect`. */
+export interface ConnectOptions extends TcpHandlers {
+  /**
+   * The application's own connect timeout in seconds (Postfix's smtp_connect_timeout is
+   * 30 s, REFERENCE.md §3a). When it is shorter than the OS's, the attempt ends as
+   * `timed-out` with ETIMEDOUT at that time.
+   */
+  timeout?: number;
+}
+
+/** A listening socket on one port. */
+export class TcpListener {
+  /** Connections accepted so far. */
+  accepted = 0;
+  /** False once closed. */
+  open = true;
+
+  constructor(
+    readonly stack: TcpStack,
+    readonly port: number,
+    /** Called with each connection whose handshake completes; set its handlers here. */
+    public onAccept: (conn: TcpConnection) => void,
+  ) {}
+
+  /** Stops accepting; connections already accepted go on. */
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.stack.unlisten(this);
+  }
+}
+
+// Linux ip_local_port_range default (ip-sysctl.rst).
+const EPHEMERAL_LOW = 32768;
+const EPHEMERAL_HIGH = 60999;
+
+/** One host's TCP. */
+export class TcpStack {
+  private readonly listeners = new Map<number, TcpListener>();
+  private readonly conns = new Map<Address, Map<number, TcpConnection>>();
+  private readonly portsInUse = new Map<number, number>();
+  private rng: Xoshiro128 | null = null;
+  private nextPort = -1;
+
+  constructor(readonly host: Host) {}
+
+  /** Listens on `port`; throws if something already listens there. */
+  listen(port: number, onAccept: (conn: TcpConnection) => void = () => undefined): TcpListener {
+    checkPort(port);
+    if (this.listeners.has(port)) throw new Error(`${this.host.name} already listens on TCP port ${port}`);
+    const l = new TcpListener(this, port, onAccept);
+    this.listeners.set(port, l);
+    return l;
+  }
+
+  /** True if a socket listens on `port`. */
+  listening(port: number): boolean {
+    return this.listeners.has(port);
+  }
+
+  /** Ports with a listener, ascending. */
+  listeningPorts(): number[] {
+    return [...this.listeners.keys()].sort((a, b) => a - b);
+  }
+
+  /**
+   * Opens a connection to `address`:`port`. The returned connection is in `syn-sent`; its
+   * `report` (and `onConnect`, and `connected`) tell how the attempt ends. A host that is
+   * not attached to any network fails at once with ENETUNREACH.
+   */
+  connect(address: Address, port: number, options: ConnectOptions = {}): TcpConnection {
+    checkPort(port);
+    const host = this.host;
+    const net = host.network;
+    const localPort = this.ephemeralPort();
+    const conn = new TcpConnection(this, net.nextFlowId(), host.address, localPort, address, port, true, this.isn());
+    conn.onConnect = options.onConnect;
+    conn.onMessage = options.onMessage;
+    conn.onEnd = options.onEnd;
+    this.register(conn);
+    if (!host.online) {
+      // No route at all: connect() fails before anything is sent.
+      net.sim.after(0, () => conn.failWithoutSending('ENETUNREACH'));
+      return conn;
+    }
+    conn.start(options.timeout);
+    return conn;
+  }
+
+  /** Handles an arriving segment. Called by the host. */
+  receive(seg: Packet): void {
+    const conn = this.lookup(seg.src, seg.dstPort, seg.srcPort);
+    if (conn !== undefined && conn.localAddress === seg.dst) {
+      conn.receive(seg);
+      return;
+    }
+    if (seg.has(TcpFlag.RST)) return;
+    const syn = (seg.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
+    const listener = syn ? this.listeners.get(seg.dstPort) : undefined;
+    if (listener !== undefined) {
+      const c = new TcpConnection(this, seg.flow, seg.dst, seg.dstPort, seg.src, seg.srcPort, false, this.isn());
+      this.register(c);
+      c.acceptSyn(seg);
+      return;
+    }
+    // No socket: answer with a RST, as RFC 9293 §3.10.7.1 says for a closed port.
+    if (seg.has(TcpFlag.ACK)) {
+      this.host.send(tcpSegment(seg.dst, seg.dstPort, seg.src, seg.srcPort, TcpFlag.RST, seg.ack, 0, null, seg.flow));
+    } else {
+      const len = seg.length + (seg.has(TcpFlag.SYN) ? 1 : 0) + (seg.has(TcpFlag.FIN) ? 1 : 0);
+      this.host.send(tcpSegment(seg.dst, seg.dstPort, seg.src, seg.srcPort, TcpFlag.RST | TcpFlag.ACK, 0, seg.seq + len, null, seg.flow));
+    }
+  }
+
+  /** Handles an ICMP error quoting one of our segments. Called by the host. */
+  receiveIcmp(icmp: Packet, quoted: Packet): void {
+    const conn = this.lookup(quoted.dst, quoted.srcPort, quoted.dstPort);
+    if (conn !== undefined) conn.receiveIcmp(icmp.icmpCode, quoted);
+  }
+
+  /** A server connection completed its handshake. Called by the connection. */
+  accepted(conn: TcpConnection): void {
+    const l = this.listeners.get(conn.localPort);
+    if (l === undefined) {
+      conn.abort();
+      return;
+    }
+    l.accepted++;
+    l.onAccept(conn);
+  }
+
+  /** Drops a finished connection from the tables. Called by the connection. */
+  forget(conn: TcpConnection): void {
+    const byPorts = this.conns.get(conn.remoteAddress);
+    if (byPorts === undefined) return;
+    const k = conn.localPort * 65536 + conn.remotePort;
+    if (byPorts.get(k) !== conn) return;
+    byPorts.delete(k);
+    if (byPorts.size === 0) this.conns.delete(conn.remoteAddress);
+    if (conn.isClient) {
+      const n = (this.portsInUse.get(conn.localPort) ?? 1) - 1;
+      if (n <= 0) this.portsInUse.delete(conn.localPort);
+      else this.portsInUse.set(conn.localPort, n);
+    }
+  }
+
+  /** Removes a listener. Called by `TcpListener.close`. */
+  unlisten(l: TcpListener): void {
+    if (this.listeners.get(l.port) === l) this.listeners.delete(l.port);
+  }
+
+  /** Connections currently in the tables. */
+  get connectionCount(): number {
+    let n = 0;
+    for (const m of this.conns.values()) n += m.size;
+    return n;
+  }
+
+  private lookup(remote: Address, localPort: number, remotePort: number): TcpConnection | undefined {
+    return this.conns.get(remote)?.get(localPort * 65536 + remotePort);
+  }
+
+  private register(conn: TcpConnection): void {
+    let byPorts = this.conns.get(conn.remoteAddress);
+    if (byPorts === undefined) {
+      byPorts = new Map();
+      this.conns.set(conn.remoteAddress, byPorts);
+    }
+    byPorts.set(conn.localPort * 65536 + conn.remotePort, conn);
+    if (conn.isClient) this.portsInUse.set(conn.localPort, (this.portsInUse.get(conn.localPort) ?? 0) + 1);
+  }
+
+  private stream(): Xoshiro128 {
+    this.rng ??= this.host.network.stream(`tcp/${this.host.name}`);
+    return this.rng;
+  }
+
+  private isn(): number {
+    return this.stream().int(0x100000000);
+  }
+
+  private ephemeralPort(): number {
+    const span = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+    if (this.nextPort < 0) this.nextPort = EPHEMERAL_LOW + this.stream().int(span);
+    for (let i = 0; i < span; i++) {
+      const p = this.nextPort;
+      this.nextPort = p === EPHEMERAL_HIGH ? EPHEMERAL_LOW : p + 1;
+      if (!this.portsInUse.has(p)) return p;
+    }
+    throw new Error(`${this.host.name} has no free ephemeral port`);
+  }
+}
+
+function checkPort(port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new RangeError(`a TCP port is a whole number from 1 to 65535, got ${port}`);
+}
