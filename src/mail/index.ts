@@ -6,6 +6,21 @@
 export { type Attempt, type FailureCause, type Fate, type MailMessage, MessageLife, type SmtpStage, type TrafficClass } from './message.js';
 export { type AttemptOptions, type AttemptRunner, MtaQueue, type MtaQueueOptions } from './mta-queue.js';
 export { DEFAULT_GREYLIST, Greylist, type GreylistConfig } from './greylist.js';
+export { type MailClientConfig, type SendResult, shownError, submit, type UserErrorKind, userError } from './mail-client.js';
+export { Mta, type MtaConfig } from './mta.js';
+export {
+  type ClientSettings,
+  type ClientTls,
+  type CommandTimeouts,
+  replyOf,
+  RFC5321_TIMEOUTS,
+  type SessionResult,
+  type SessionTarget,
+  smtpSession,
+} from './smtp-client.js';
+export { type ListenerConfig, type ServerStats, type SessionInfo, SmtpServer, type SmtpServerConfig } from './smtp-server.js';
+export { capabilities, commandPayload, contentPayload, multilinePayload, parseReplyText, readCommand, readReply, replyPayload, SMTP, type SmtpCommand, type SmtpReplyLines } from './smtp-wire.js';
+export { clientHandshake, GOOD_TLS, serverHandshake, type TlsError, type TlsOutcome, type TlsServerConfig } from './tls.js';
 export { formatReply, isPermanent, isPositive, isTransient, Replies, reply, type SmtpReply } from './reply.js';
 export { type DynamicListConfig, type ListingEvent, Reputation, type StaticList } from './reputation.js';
 export {

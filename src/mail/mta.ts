@@ -1,0 +1,104 @@
+/**
+ * A mail transfer agent: an outbound queue that delivers by MX lookup (or through a fixed
+ * relay host), trying the exchangers in preference order within each attempt, with its
+ * retry profile's connect timeout and TLS policy.
+ *
+ * @module
+ */
+import type { ProcessBody, Simulation } from '../engine/index.js';
+import type { Host } from '../net/index.js';
+import type { Attempt, MessageLife } from './message.js';
+import { MtaQueue } from './mta-queue.js';
+import type { RetryProfile, TlsFallback } from './retry-profile.js';
+import { type ClientTls, smtpSession } from './smtp-client.js';
+
+/** How an MTA sends. */
+export interface MtaConfig {
+  readonly name: string;
+  readonly profile: RetryProfile;
+  /** STARTTLS policy: opportunistic by default; `starttls` insists (Postfix `encrypt`, MTA-STS enforce). */
+  readonly tls?: ClientTls;
+  /** Destinations (domains) for which TLS is required whatever `tls` says (MTA-STS-like). */
+  readonly requireTlsFor?: readonly string[];
+  /** Overrides the profile's fallback after a failed TLS handshake. */
+  readonly tlsFallback?: TlsFallback;
+  /** Send everything through this host (a relayhost / smart host) instead of MX lookup. */
+  readonly relayHost?: { readonly name: string; readonly port: number; readonly auth?: { readonly user: string; readonly password: string } };
+  readonly concurrencyPerDestination?: number;
+  /** Told when a message leaves the queue. */
+  readonly onEnd?: (life: MessageLife) => void;
+  /** Told of each attempt, with its connection's flow id. */
+  readonly onAttempt?: (life: MessageLife, attempt: Attempt, flow: number) => void;
+}
+
+/** An MTA on a host. */
+export class Mta {
+  readonly queue: MtaQueue;
+
+  constructor(
+    readonly host: Host,
+    readonly config: MtaConfig,
+  ) {
+    const sim: Simulation = host.network.sim;
+    this.queue = new MtaQueue(sim, {
+      name: config.name,
+      profile: config.profile,
+      ...(config.tlsFallback === undefined ? {} : { tlsFallback: config.tlsFallback }),
+      ...(config.concurrencyPerDestination === undefined ? {} : { concurrencyPerDestination: config.concurrencyPerDestination }),
+      attempt: (life, destination, opts) => this.attempt(life, destination, opts.tls),
+      ...(config.onEnd === undefined ? {} : { onEnd: config.onEnd }),
+    });
+  }
+
+  /** Queues a message for `destination` (the recipients' domain). */
+  send(life: MessageLife, destination: string): void {
+    this.queue.enqueue(life, destination);
+  }
+
+  private *attempt(life: MessageLife, destination: string, useTls: boolean): ProcessBody<Attempt> {
+    const cfg = this.config;
+    const host = this.host;
+    const dns = host.network.dns;
+    const required = cfg.tls === 'starttls' || (cfg.requireTlsFor ?? []).includes(destination);
+    const tls: ClientTls = required ? 'starttls' : useTls ? (cfg.tls ?? 'opportunistic') : 'none';
+    const targets = cfg.relayHost !== undefined
+      ? [{ name: cfg.relayHost.name, port: cfg.relayHost.port }]
+      : dns.mx(destination).slice(0, cfg.profile.addressesPerAttempt).map((m) => ({ name: m.exchange, port: 25 }));
+    const start = host.network.sim.now;
+    let last: Attempt | null = null;
+    for (const t of targets) {
+      const address = dns.resolve(t.name);
+      if (address === null) continue;
+      const res = yield* smtpSession(
+        host,
+        { name: t.name, address, port: t.port },
+        {
+          by: cfg.name,
+          ehloName: host.name,
+          tls,
+          verifyCertificate: false,
+          ...(cfg.relayHost?.auth === undefined ? {} : { auth: cfg.relayHost.auth }),
+          ...(cfg.profile.connectTimeout === null ? {} : { connectTimeout: cfg.profile.connectTimeout }),
+        },
+        life.message,
+      );
+      cfg.onAttempt?.(life, res.attempt, res.flow);
+      last = res.attempt;
+      // A reply from a server ends the attempt (Postfix moves to the next MX only when it
+      // cannot connect, or on a 4xx greeting); a connection failure tries the next one.
+      if (res.attempt.result !== 'deferred' || res.attempt.cause?.kind !== 'network') return res.attempt;
+    }
+    if (last !== null) return last;
+    // No exchanger could be found: a temporary DNS failure is retried (RFC 5321 §5.1).
+    return {
+      start,
+      end: host.network.sim.now,
+      by: cfg.name,
+      server: destination,
+      port: 25,
+      tls: 'none',
+      result: 'deferred',
+      cause: { kind: 'reply', stage: 'greeting', reply: { code: 451, enhanced: '4.4.3', text: `no mail exchanger found for ${destination}` } },
+    };
+  }
+}

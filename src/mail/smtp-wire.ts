@@ -1,0 +1,118 @@
+/**
+ * SMTP on the wire: commands and replies as TCP payloads, in clear text so that an ISP's
+ * inspection (and a pcap) sees "EHLO", "250-STARTTLS", "421 Too many messages" exactly as a
+ * real capture would, and, once TLS is up, as opaque TLS application data that nobody on
+ * the path can read.
+ *
+ * Every payload also carries its meaning as `data` (a parsed command or reply), so the other
+ * end never parses text; a middlebox that rewrites the text (STARTTLS stripping) rewrites
+ * what the other end reads too, because the reader takes the text when there is one.
+ *
+ * @module
+ */
+import { Payload, tlsApplicationData } from '../net/index.js';
+import { formatReply, type SmtpReply } from './reply.js';
+
+/** Label of SMTP payloads in traces. */
+export const SMTP = 'smtp';
+
+/** A client command with its argument, e.g. { verb: 'MAIL', arg: 'FROM:<a@b>' }. */
+export interface SmtpCommand {
+  readonly verb: string;
+  readonly arg: string;
+  /** The message itself, riding with the DATA content. */
+  readonly message?: unknown;
+}
+
+/** A reply as received: its lines, the last one's code and enhanced code. */
+export interface SmtpReplyLines {
+  readonly code: number;
+  readonly lines: readonly string[];
+  /** The reply as a single SmtpReply (the last line). */
+  readonly reply: SmtpReply;
+}
+
+/** Bytes of TLS record overhead per message once encrypted (header + AEAD tag). */
+const TLS_OVERHEAD = 29;
+
+/** Encodes a command for the wire, in clear or inside TLS. */
+export function commandPayload(cmd: SmtpCommand, encrypted: boolean): Payload {
+  const text = cmd.arg === '' ? `${cmd.verb}\r\n` : `${cmd.verb} ${cmd.arg}\r\n`;
+  if (encrypted) return tlsApplicationData(Buffer.byteLength(text) + TLS_OVERHEAD, cmd);
+  return Payload.text(SMTP, text, cmd);
+}
+
+/**
+ * Encodes the DATA content: the message's headers as text (what a capture shows) in a
+ * payload of the message's full size, ending with the "." line.
+ */
+export function contentPayload(size: number, headers: string, message: unknown, encrypted: boolean): Payload {
+  const cmd: SmtpCommand = { verb: '.', arg: '', message };
+  const text = `${headers}\r\n\r\n.\r\n`;
+  const length = Math.max(size, Buffer.byteLength(text));
+  if (encrypted) return tlsApplicationData(length + TLS_OVERHEAD, cmd);
+  // Only the headers are spelt out; the body is the rest of `length`, opaque to the model.
+  return new Payload(SMTP, length, text, null, cmd);
+}
+
+/** Encodes a one-line reply for the wire. */
+export function replyPayload(reply: SmtpReply, encrypted: boolean): Payload {
+  const text = `${formatReply(reply)}\r\n`;
+  const parsed: SmtpReplyLines = { code: reply.code, lines: [text.slice(4, -2)], reply };
+  if (encrypted) return tlsApplicationData(Buffer.byteLength(text) + TLS_OVERHEAD, parsed);
+  return Payload.text(SMTP, text, parsed);
+}
+
+/** Encodes a multi-line reply: "250-first", …, "250 last" (EHLO's greeting line and capabilities). */
+export function multilinePayload(code: number, lines: readonly string[], encrypted: boolean): Payload {
+  const text = lines.map((l, i) => `${code}${i === lines.length - 1 ? ' ' : '-'}${l}`).join('\r\n') + '\r\n';
+  const reply: SmtpReply = { code, text: lines[lines.length - 1] ?? '' };
+  const parsed: SmtpReplyLines = { code, lines, reply };
+  if (encrypted) return tlsApplicationData(Buffer.byteLength(text) + TLS_OVERHEAD, parsed);
+  return Payload.text(SMTP, text, parsed);
+}
+
+/**
+ * Reads a reply payload. When the payload has text, the text is the truth (it may have been
+ * rewritten on the way); otherwise the reply it carries is.
+ */
+export function readReply(p: Payload): SmtpReplyLines | null {
+  if (p.text !== null) return parseReplyText(p.text);
+  const d = p.data as SmtpReplyLines | undefined;
+  return d !== undefined && typeof d === 'object' && 'code' in d ? d : null;
+}
+
+/** Reads a command payload (text first, as for replies). */
+export function readCommand(p: Payload): SmtpCommand | null {
+  const d = p.data as SmtpCommand | undefined;
+  if (d?.verb === '.') return d; // message content: its text is headers, not a command
+  if (p.text !== null) {
+    const line = p.text.replace(/\r?\n$/, '');
+    const sp = line.indexOf(' ');
+    const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
+    const arg = sp < 0 ? '' : line.slice(sp + 1);
+    return d?.message === undefined ? { verb, arg } : { verb, arg, message: d.message };
+  }
+  return d !== undefined && typeof d === 'object' && 'verb' in d ? d : null;
+}
+
+/** Parses "250-a\r\n250-b\r\n250 c\r\n" into its code and lines. */
+export function parseReplyText(text: string): SmtpReplyLines | null {
+  const raw = text.split(/\r?\n/).filter((l) => l.length > 0);
+  if (raw.length === 0) return null;
+  const last = raw[raw.length - 1] as string;
+  const code = Number(last.slice(0, 3));
+  if (!Number.isInteger(code) || code < 200 || code > 599) return null;
+  const lines = raw.map((l) => l.slice(4));
+  const rest = last.slice(4);
+  const m = /^([245]\.\d{1,3}\.\d{1,3}) (.*)$/.exec(rest);
+  const reply: SmtpReply = m === null ? { code, text: rest } : { code, enhanced: m[1] as string, text: m[2] as string };
+  return { code, lines, reply };
+}
+
+/** The EHLO capabilities in a reply's lines (after the greeting line), upper-cased keywords. */
+export function capabilities(reply: SmtpReplyLines): Set<string> {
+  const caps = new Set<string>();
+  for (const line of reply.lines.slice(1)) caps.add((line.split(' ')[0] ?? '').toUpperCase());
+  return caps;
+}

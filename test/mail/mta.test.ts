@@ -1,0 +1,170 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Greylist,
+  type MailMessage,
+  MessageLife,
+  Mta,
+  type MtaConfig,
+  postfix,
+  Replies,
+  Reputation,
+  SmtpServer,
+  type SmtpServerConfig,
+  SpfRegistry,
+  WindowLimit,
+} from '../../src/mail/index.js';
+import { parseAddress } from '../../src/net/index.js';
+import { type MailWorld, mailWorld } from './world.js';
+
+const DAY = 86400;
+
+interface Setup {
+  w: MailWorld;
+  mta: Mta;
+  mx: SmtpServer;
+  lives: MessageLife[];
+  delivered: MailMessage[];
+  sendAt(t: number, opts?: Partial<MailMessage>): MessageLife;
+}
+
+/** A sending MTA (gmail-like) and a receiving MX for dest.example, both hosted. */
+function relay(mxConfig: Partial<SmtpServerConfig>, mtaConfig: Partial<MtaConfig> = {}): Setup {
+  const w = mailWorld();
+  const delivered: MailMessage[] = [];
+  const mx = new SmtpServer(w.server('mx.dest.example'), {
+    name: 'mx.dest.example',
+    listeners: [{ port: 25, tls: 'starttls' }],
+    tls: { handshake: 'ok', certificate: 'trusted' },
+    localDomains: ['dest.example'],
+    onAccept: (m) => delivered.push(m),
+    ...mxConfig,
+  });
+  w.net.dns.addMx('dest.example', 'mx.dest.example');
+  const mta = new Mta(w.server('out.sender.example'), { name: 'out.sender.example', profile: postfix, ...mtaConfig });
+  const lives: MessageLife[] = [];
+  return {
+    w,
+    mta,
+    mx,
+    lives,
+    delivered,
+    sendAt(t, opts = {}) {
+      const life = new MessageLife(w.message({ from: 'ann@sender.example', to: ['bob@dest.example'], createdAt: t, ...opts }));
+      lives.push(life);
+      w.sim.at(t, () => mta.send(life, 'dest.example'));
+      return life;
+    },
+  };
+}
+
+describe('an MTA delivering to an MX', () => {
+  it('delivers with opportunistic STARTTLS when the MX offers it', () => {
+    const s = relay({});
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.fate).toBe('delivered');
+    expect(life.attempts.map((a) => [a.result, a.tls])).toEqual([['accepted', 'starttls']]);
+  });
+
+  it('STARTTLS with no shared cipher, treated as a temporary failure (Gmail, 2015): deferred until it bounces after 5 days', () => {
+    const s = relay({ tls: { handshake: 'no-shared-cipher', certificate: 'self-signed' } }, { tlsFallback: { kind: 'defer' } });
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.fate).toBe('bounced');
+    expect(life.endedAt).toBeGreaterThanOrEqual(5 * DAY);
+    expect(life.attempts.length).toBeGreaterThan(100);
+    expect(life.attempts.every((a) => a.cause?.kind === 'tls' && a.cause.error === 'no-shared-cipher')).toBe(true);
+    expect(s.delivered).toHaveLength(0);
+  });
+
+  it('STARTTLS with no shared cipher and Postfix `may`: one deferral, then plaintext once the message is 5 minutes old', () => {
+    const s = relay({ tls: { handshake: 'no-shared-cipher', certificate: 'self-signed' } });
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.fate).toBe('delivered');
+    expect(life.attempts.map((a) => [a.result, a.tls])).toEqual([
+      ['deferred', 'none'],
+      ['accepted', 'none'],
+    ]);
+    // The first attempt ends a fraction of a second after 0, so the 300 s backoff ends just
+    // after the 300 s queue scan: the retry waits for the scan at 600 s.
+    expect(life.attempts[1]?.start).toBe(600);
+  });
+
+  it('passes a self-signed certificate: opportunistic TLS does not verify', () => {
+    const s = relay({ tls: { handshake: 'ok', certificate: 'self-signed' } });
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.attempts[0]?.tls).toBe('starttls');
+    expect(life.fate).toBe('delivered');
+  });
+
+  it('defers when TLS is required for the destination and the MX does not offer it', () => {
+    const s = relay({ listeners: [{ port: 25, tls: 'none' }] }, { requireTlsFor: ['dest.example'] });
+    const life = s.sendAt(0);
+    s.w.sim.run({ until: 3600 });
+    expect(life.fate).toBe('queued');
+    expect(life.attempts[0]?.cause).toEqual({ kind: 'tls', error: 'required-but-not-offered' });
+  });
+
+  it('is throttled per sending IP: 421 past the daily limit, delivered after midnight', () => {
+    const s = relay({ perIpLimit: { limit: new WindowLimit({ limit: 3, window: DAY }), reply: Replies.tooManyMessages } });
+    const lives = [0, 10, 20, 30, 40].map((t) => s.sendAt(t));
+    s.w.sim.run({ until: DAY - 1 });
+    expect(lives.map((l) => l.fate)).toEqual(['delivered', 'delivered', 'delivered', 'queued', 'queued']);
+    const reply = lives[3]?.attempts[0]?.cause;
+    expect(reply).toMatchObject({ kind: 'reply', stage: 'mail', reply: { code: 421, text: expect.stringMatching(/^Too many messages \(1\.5\.6\.1\) from 192\.0\.2\.\d+$/) } });
+    s.w.sim.run({ until: DAY + 4200 });
+    expect(lives.map((l) => l.fate)).toEqual(new Array(5).fill('delivered'));
+  });
+
+  it('bounces at once on a permanent refusal', () => {
+    const s = relay({ localDomains: ['other.example'] });
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.fate).toBe('bounced');
+    expect(life.attempts).toHaveLength(1);
+    expect(life.lastCause()).toMatchObject({ kind: 'reply', stage: 'rcpt', reply: { code: 550, enhanced: '5.7.1' } });
+  });
+
+  it('gets greylisted on the first try and delivers on the retry 5 minutes later', () => {
+    const s = relay({ greylist: new Greylist({ delay: 300, retryWindow: DAY }) });
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.attempts.map((a) => a.result)).toEqual(['deferred', 'accepted']);
+    expect(life.attempts[0]?.cause).toMatchObject({ reply: { code: 450, enhanced: '4.7.1' } });
+  });
+
+  it('fails SPF when it forwards someone else mail, and the MX refuses it', () => {
+    const spf = new SpfRegistry();
+    spf.publish('sender.example', { authorises: (ip) => ip === parseAddress('198.51.100.1'), otherwise: 'fail' });
+    const s = relay({ spf: { registry: spf, action: 'reject' } });
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.fate).toBe('bounced');
+    expect(life.lastCause()).toMatchObject({ kind: 'reply', stage: 'mail', reply: { code: 550, enhanced: '5.7.1', text: expect.stringMatching(/^SPF check failed for /) } });
+  });
+
+  it('gets its IP listed after the MX users report its spam, and then legitimate mail is refused too', () => {
+    const s = relay({});
+    const lists = new Reputation([], { name: 'dnsbl.example', threshold: 3, window: DAY, duration: 2 * DAY });
+    const s2 = relay({ reputation: { lists, reportRate: 1, rng: s.w.streams.get('reports') } });
+    const spam = [0, 10, 20].map((t) => s2.sendAt(t, { cls: 'spam' }));
+    const legit = s2.sendAt(60);
+    s2.w.sim.run({ until: 3600 });
+    expect(spam.map((l) => l.fate)).toEqual(['delivered', 'delivered', 'delivered']);
+    expect(legit.fate).toBe('bounced');
+    expect(legit.lastCause()).toMatchObject({ kind: 'reply', stage: 'rcpt', reply: { code: 554, text: expect.stringContaining('blocked using dnsbl.example') } });
+    expect(s2.mx.stats).toMatchObject({ accepted: 3, rejected: 1 });
+  });
+
+  it('tries the next MX when the first cannot be reached', () => {
+    const s = relay({});
+    s.w.net.dns.addMx('dest.example', 'mx0.dest.example', 5); // preferred, but nobody home
+    s.w.server('mx0.dest.example');
+    const life = s.sendAt(0);
+    s.w.sim.run();
+    expect(life.fate).toBe('delivered');
+    expect(life.attempts.map((a) => `${a.server}:${a.result}`)).toEqual(['mx.dest.example:accepted']);
+  });
+});
