@@ -5,6 +5,7 @@
  */
 export { type Attempt, type FailureCause, type Fate, type MailMessage, MessageLife, type SmtpStage, type TrafficClass } from './message.js';
 export { type AttemptOptions, type AttemptRunner, MtaQueue, type MtaQueueOptions } from './mta-queue.js';
+export { Forwarder, type ForwarderConfig } from './forwarder.js';
 export { DEFAULT_GREYLIST, Greylist, type GreylistConfig } from './greylist.js';
 export { type MailClientConfig, type SendResult, shownError, submit, type UserErrorKind, userError } from './mail-client.js';
 export { Mta, type MtaConfig } from './mta.js';
