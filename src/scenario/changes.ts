@@ -40,6 +40,8 @@ export interface TargetRef {
 /** `{ rule: lime/block-25 }` → `{ kind: 'rule', name: 'lime/block-25' }`. */
 export const targetSchema = strictObject(Object.fromEntries(TARGET_KINDS.map((k) => [k, name.optional()])) as Record<TargetKind, z.ZodOptional<typeof name>>).transform(
   (v, ctx): TargetRef => {
+    // An unknown kind was already reported (with a suggestion); saying "expected one target" too would only repeat it.
+    if (ctx.issues.length > 0) return z.NEVER;
     const given = TARGET_KINDS.filter((k) => v[k] !== undefined);
     if (given.length !== 1) {
       ctx.addIssue({

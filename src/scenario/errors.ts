@@ -18,13 +18,16 @@ export interface ScenarioProblem {
   readonly path: readonly PathSegment[];
   /** What was expected and what was found. */
   readonly message: string;
+  /** Which run the problem shows in, when not the base scenario: `variant 'proposal'`. */
+  readonly context?: string;
 }
 
 /** Prints one problem as `file:line:column: path: message`. */
 export function formatProblem(p: ScenarioProblem): string {
   const where = p.at === undefined ? (p.file ?? '<scenario>') : `${p.at.file}:${p.at.line}:${p.at.column}`;
   const field = formatPath(p.path);
-  return field === '' ? `${where}: ${p.message}` : `${where}: ${field}: ${p.message}`;
+  const lead = p.context === undefined ? where : `${where}: ${p.context}`;
+  return field === '' ? `${lead}: ${p.message}` : `${lead}: ${field}: ${p.message}`;
 }
 
 /**

@@ -200,6 +200,9 @@ function parseRef(c: Cursor, names: NameToken[]): MetricRef {
   } else if (NAMED_SUBJECTS.has(first.text)) {
     const kind = c.next('a subject').text as 'server' | 'rule' | 'isp';
     const n = c.next(`a ${kind} name after '${kind}'`);
+    if (OPS.has(n.text) || (n.text in METRICS[kind] && (c.peek() === undefined || OPS.has(c.peek()!.text)))) {
+      throw new ExpectationSyntaxError(`expected a ${kind} name after '${kind}', found '${n.text}'`, n.offset);
+    }
     names.push({ kind, name: n.text, offset: n.offset });
     subject = { kind, name: n.text };
   } else {
@@ -211,8 +214,10 @@ function parseRef(c: Cursor, names: NameToken[]): MetricRef {
     const where = subject.kind === 'run' ? 'the whole run' : subject.kind === 'mail' ? 'mail' : `a ${subject.kind}`;
     const hint = didYouMean(m.text, Object.keys(metrics));
     const known = hint === '' ? `; known: ${Object.keys(metrics).join(', ')}` : hint;
-    const lead = subject.kind === 'run' && OPS.has(m.text) ? `expected a metric before '${m.text}'` : `unknown metric '${m.text}' for ${where}`;
-    throw new ExpectationSyntaxError(`${lead}${known}`, m.offset);
+    if (subject.kind === 'run' && OPS.has(m.text)) {
+      throw new ExpectationSyntaxError(`expected a metric before '${m.text}', as in ${EXAMPLE}`, m.offset);
+    }
+    throw new ExpectationSyntaxError(`unknown metric '${m.text}' for ${where}${known}`, m.offset);
   }
   return { subject, metric: m.text };
 }
@@ -248,7 +253,19 @@ function parseCond(c: Cursor, ref: MetricRef | undefined, after: string): Condit
   const opTok = c.next(`a comparison (${OP_LIST})`);
   const op = OPS.get(opTok.text);
   if (op === undefined) throw new ExpectationSyntaxError(`expected a comparison (${OP_LIST}) after ${after}, found '${opTok.text}'`, opTok.offset);
-  const value = parseValue(c.next('a value after the comparison'), ref);
+  let v = c.next('a value after the comparison');
+  // "2 hours": a number and a unit word, written apart, are one duration.
+  const unitWord = c.peek();
+  if (/^(\d+(?:\.\d+)?|\.\d+)$/.test(v.text) && unitWord !== undefined && /^[a-zµ]+$/i.test(unitWord.text)) {
+    try {
+      parseDurationText(`${v.text} ${unitWord.text}`);
+      c.next('a unit');
+      v = { text: `${v.text} ${unitWord.text}`, offset: v.offset };
+    } catch (e) {
+      if (!(e instanceof UnitError)) throw e;
+    }
+  }
+  const value = parseValue(v, ref);
   return { op, value };
 }
 

@@ -98,6 +98,8 @@ class Reader {
   private readonly hash = createHash('sha256');
   private values = 0;
   private valuesExhausted = false;
+  /** The outermost alias being expanded, if any: where an expansion problem is reported. */
+  private expanding: Position | undefined;
 
   constructor(
     private readonly limits: LoadLimits,
@@ -147,7 +149,7 @@ class Reader {
       return { file: display, line: Math.max(line, 1), column: col };
     };
     const start = pos(0);
-    if (!Array.isArray(docs)) return { data: null, at: start }; // an empty file
+    if (docs.length === 0) return { data: null, at: start }; // an empty file
     let ok = true;
     for (const d of docs) {
       for (const e of d.errors) {
@@ -156,9 +158,9 @@ class Reader {
       }
     }
     if (docs.length > 1) {
+      // Reported, but the first document is still read for its own problems.
       const second = docs[1]!;
       this.problem(pos(second.range[0]), 'a scenario file holds one YAML document, but another starts here (after ---)');
-      ok = false;
     }
     const doc = docs[0];
     if (!ok || doc === undefined) return undefined;
@@ -176,7 +178,16 @@ class Reader {
     return { data: this.convert(doc.contents, ctx, 0, new Set()), at: doc.contents ? this.nodePos(doc.contents, ctx) : start };
   }
 
+  /** Positions are immutable, so an anchor's nodes share theirs across every alias use. */
+  private readonly nodePositions = new WeakMap<YamlNode, Position>();
+
   nodePos(node: YamlNode, ctx: FileContext): Position {
+    let p = this.nodePositions.get(node);
+    if (p === undefined) this.nodePositions.set(node, (p = this.computePos(node, ctx)));
+    return p;
+  }
+
+  private computePos(node: YamlNode, ctx: FileContext): Position {
     const offset = node.range?.[0] ?? 0;
     const { line, col } = ctx.lines.linePos(offset);
     const base = { file: ctx.display, line: Math.max(line, 1), column: col };
@@ -196,7 +207,7 @@ class Reader {
     if (this.valuesExhausted) return null;
     if (++this.values > this.limits.maxValues) {
       this.valuesExhausted = true;
-      this.problem(this.nodePos(node, ctx), `the scenario expands to more than ${this.limits.maxValues} values (aliases counted each time they are used); it is too large to read`);
+      this.problem(this.expanding ?? this.nodePos(node, ctx), `the scenario expands to more than ${this.limits.maxValues} values (aliases counted each time they are used); it is too large to read`);
       return null;
     }
     if (nesting > this.limits.maxNesting) {
@@ -215,7 +226,10 @@ class Reader {
         return null;
       }
       active.add(target);
+      const outermost = this.expanding === undefined;
+      if (outermost) this.expanding = this.nodePos(node, ctx);
       const v = this.convert(target, ctx, nesting, active);
+      if (outermost) this.expanding = undefined;
       active.delete(target);
       return v;
     }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type ScenarioProblem, ScenarioError } from './errors.js';
+import { formatProblem, type ScenarioProblem, ScenarioError } from './errors.js';
 import { problemsFromIssues } from './issues.js';
 import { scenarioErrorMap } from './messages.js';
 import type { PathSegment, Position } from './position.js';
@@ -40,6 +40,9 @@ function validateDocument(
   variantNames: readonly string[] | undefined,
 ): { scenario?: Scenario; problems: ScenarioProblem[] } {
   const positions = source.positions;
+  if (data === null || data === undefined) {
+    return { problems: [{ at: source.at, path: [], message: "the scenario is empty: expected a mapping with at least 'title' and 'duration'" }] };
+  }
   const result = scenarioSchema.safeParse(data, { error: scenarioErrorMap as never });
   const problems = result.success ? [] : problemsFromIssues(result.error.issues, data, positions);
   problems.push(...checkReferences(data, positions, variantNames));
@@ -89,9 +92,13 @@ export function validateSource(source: ScenarioSource): LoadedScenario {
         });
         continue;
       }
-      const merged = applyOverride(baseData, override, source.positions, problems, []);
+      const found: ScenarioProblem[] = [];
+      const merged = applyOverride(baseData, override, source.positions, found, []);
       const v = validateDocument(merged, source, names);
-      problems.push(...v.problems);
+      found.push(...v.problems);
+      // Problems of the base show again in each variant: report them once, for the base.
+      const inBase = new Set(base.problems.map((p) => formatProblem(p)));
+      for (const p of found) if (!inBase.has(formatProblem(p))) problems.push({ ...p, context: `variant '${name}'` });
       if (v.scenario !== undefined) variants.set(name, v.scenario);
     }
   }
