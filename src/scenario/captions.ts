@@ -14,7 +14,7 @@
  * @module
  */
 import { z } from 'zod';
-import { duration, name, strictObject, text, timePoint } from './fields.js';
+import { doc, duration, name, strictObject, text, timePoint } from './fields.js';
 import { USER_ERROR_KINDS } from './expectation-syntax.js';
 
 /**
@@ -28,18 +28,13 @@ export type CaptionEvent = (typeof CAPTION_EVENTS)[number];
 
 /** One caption. */
 export const captionSchema = strictObject({
-  /** Show it at this moment... */
-  at: timePoint.optional(),
-  /** ...or when this first happens. */
-  first: z.enum(CAPTION_EVENTS).optional(),
-  /** With `first`: only for this client group. */
-  group: name.optional(),
-  /** With `first`: only at or from this server. */
-  server: name.optional(),
+  at: doc(timePoint.optional(), 'Show it at this moment...'),
+  first: doc(z.enum(CAPTION_EVENTS).optional(), '...or when this first happens.'),
+  group: doc(name.optional(), 'With `first`: only for this client group.'),
+  server: doc(name.optional(), 'With `first`: only at or from this server.'),
   /** The text. */
   text,
-  /** How long it stays on screen in the replay (default: until the next caption). */
-  hold: duration.optional(),
+  hold: doc(duration.optional(), 'How long it stays on screen in the replay (default: until the next caption).'),
 }).superRefine((c, ctx) => {
   if ((c.at === undefined) === (c.first === undefined)) {
     ctx.addIssue({

@@ -23,7 +23,7 @@
  * @module
  */
 import { z } from 'zod';
-import { duration, name, share, strictObject, text, timePoint } from './fields.js';
+import { doc, duration, name, share, strictObject, text, timePoint } from './fields.js';
 
 /** What a change can apply to. Each kind names the world section whose items it refers to. */
 export const TARGET_KINDS = ['rule', 'server', 'group', 'isp'] as const;
@@ -63,22 +63,14 @@ export const CHANGE_ACTIONS = ['enable', 'disable', 'set'] as const;
 
 /** One timed change. */
 export const changeSchema = strictObject({
-  /** Optional name, so that a variant can override this change by name. */
-  name: name.optional(),
-  /** When the change starts: a time from the start of the run or a date-time. */
-  at: timePoint,
-  /** The length of the ramp: the share of clients concerned grows linearly from 0 over it. 0 = at once. */
-  over: duration.default(0),
-  /** The share of the target's clients the change reaches (at the end of the ramp). */
-  share: share.default(1),
-  /** What changes. */
-  target: targetSchema,
-  /** `enable` or `disable` a rule (or anything that can be switched); `set` changes settings. */
-  action: z.enum(CHANGE_ACTIONS),
-  /** For `set`: the settings to change, as the target's own section writes them. */
-  set: z.record(z.string(), z.unknown()).optional(),
-  /** Why: shown in the replay's event log. */
-  note: text.optional(),
+  name: doc(name.optional(), 'Optional name, so that a variant can override this change by name.'),
+  at: doc(timePoint, 'When the change starts: a time from the start of the run or a date-time.'),
+  over: doc(duration.default(0), 'The length of the ramp: the share of clients concerned grows linearly from 0 over it. 0 = at once.'),
+  share: doc(share.default(1), 'The share of the target\'s clients the change reaches (at the end of the ramp).'),
+  target: doc(targetSchema, 'What changes.'),
+  action: doc(z.enum(CHANGE_ACTIONS), '`enable` or `disable` a rule (or anything that can be switched); `set` changes settings.'),
+  set: doc(z.record(z.string(), z.unknown()).optional(), 'For `set`: the settings to change, as the target\'s own section writes them.'),
+  note: doc(text.optional(), 'Why: shown in the replay\'s event log.'),
 }).superRefine((c, ctx) => {
   if (c.action === 'set' && c.set === undefined) {
     ctx.addIssue({ code: 'custom', path: ['action'], message: "action 'set' needs a 'set' mapping with the settings to change" });

@@ -15,7 +15,7 @@
  * @module
  */
 import { z } from 'zod';
-import { name, strictObject, text } from './fields.js';
+import { doc, name, strictObject, text } from './fields.js';
 import { ExpectationSyntaxError, type MetricRef, type ParsedExpectation, parseExpectation, parseMetricRef } from './expectation-syntax.js';
 import { describeExpected } from './messages.js';
 
@@ -43,12 +43,9 @@ export const metricRefText = describeExpected(z.string(), 'a metric such as "leg
   .meta({ description: 'A metric of the report, e.g. "legit mail from adsl-users delivered" or "server smtp.lime.example queuePeak".' });
 
 const expectationObject = strictObject({
-  /** The expectation itself. */
-  expect: expectationText,
-  /** The variant or variants it applies to (default: the base scenario and every variant). */
-  variant: z.union([name, z.array(name).min(1)]).optional(),
-  /** Why it should hold, shown when it fails. */
-  note: text.optional(),
+  expect: doc(expectationText, 'The expectation itself.'),
+  variant: doc(z.union([name, z.array(name).min(1)]).optional(), 'The variant or variants it applies to (default: the base scenario and every variant).'),
+  note: doc(text.optional(), 'Why it should hold, shown when it fails.'),
 });
 
 /** One expectation, as validated. */

@@ -8,7 +8,7 @@
  * @module
  */
 import { z } from 'zod';
-import { share, strictObject } from './fields.js';
+import { doc, share, strictObject } from './fields.js';
 
 /** Detail levels, most detailed first. */
 export const FIDELITY_LEVELS = ['packets', 'flows', 'metrics'] as const;
@@ -19,10 +19,8 @@ export type FidelityLevel = (typeof FIDELITY_LEVELS)[number];
 const level = z.enum(FIDELITY_LEVELS);
 
 const fidelityObject = strictObject({
-  /** `packets` records every packet; `flows` one record per connection; `metrics` counters only. */
-  level: level.default('packets'),
-  /** Share of clients whose packets are recorded anyway at `flows` or `metrics` level. */
-  packetSample: share.optional(),
+  level: doc(level.default('packets'), '`packets` records every packet; `flows` one record per connection; `metrics` counters only.'),
+  packetSample: doc(share.optional(), 'Share of clients whose packets are recorded anyway at `flows` or `metrics` level.'),
 });
 
 /** The fidelity section, resolved: the level and the share of clients whose packets are kept. */

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { Seconds } from '../engine/index.js';
-import { describeExpected } from './messages.js';
+import { describeExpected, inheritExpected } from './messages.js';
 import { didYouMean } from './suggest.js';
 import {
   type Bytes,
@@ -44,6 +44,27 @@ export function strictObject<S extends z.core.$ZodLooseShape>(shape: S): z.ZodOb
         .join('\n');
     },
   });
+}
+
+/**
+ * `schema` with a description for the JSON Schema (what an editor shows on hover), keeping
+ * the wording registered for its messages.
+ */
+export function doc<T extends z.ZodType>(schema: T, description: string): T {
+  // Keep what the value's own type says (a unit's syntax) after what the field is for.
+  const own = innerDescription(schema);
+  return inheritExpected(schema, schema.describe(own === undefined ? description : `${description} ${own}`));
+}
+
+/** The description of `schema`, or of the schema it wraps (optional, default), if any. */
+function innerDescription(schema: z.ZodType): string | undefined {
+  let s: z.ZodType | undefined = schema;
+  for (let i = 0; s !== undefined && i < 4; i++) {
+    if (s.description !== undefined) return s.description;
+    const inner: unknown = (s.def as { innerType?: unknown; in?: unknown }).innerType ?? (s.def as { in?: unknown }).in;
+    s = inner instanceof z.ZodType ? inner : undefined;
+  }
+  return undefined;
 }
 
 /** Turns a unit parser's error into a located zod issue; anything else still throws. */

@@ -23,6 +23,13 @@ export function describeExpected<T extends z.ZodType>(schema: T, phrase: string)
   return schema;
 }
 
+/** Gives `to` (a copy of `from`, e.g. with a description) the expectation registered for `from`. */
+export function inheritExpected<T extends z.ZodType>(from: z.ZodType, to: T): T {
+  const phrase = expectations.get(from);
+  if (phrase !== undefined) expectations.set(to, phrase);
+  return to;
+}
+
 const TYPE_PHRASES: Record<string, string> = {
   string: 'text',
   number: 'a number',

@@ -15,29 +15,23 @@
  * @module
  */
 import { z } from 'zod';
-import { strictObject, text, timePoint } from './fields.js';
+import { doc, strictObject, text, timePoint } from './fields.js';
 import { type Condition, ExpectationSyntaxError, parseCondition } from './expectation-syntax.js';
 import { metricRefText } from './expectations.js';
 
 const choiceSchema = strictObject({
   /** What the learner picks. */
   text,
-  /** When this choice is right: a comparison of the answer's metric, such as ">= 90%". */
-  when: z.string(),
+  when: doc(z.string(), 'When this choice is right: a comparison of the answer\'s metric, such as ">= 90%".'),
 });
 
 /** One question. */
 export const questionSchema = strictObject({
-  /** When the replay asks it (default: before the run starts). */
-  at: timePoint.optional(),
-  /** The question. */
-  prompt: text,
-  /** The metric whose value answers it. */
-  answer: metricRefText,
-  /** Choices to pick from; each is right when its condition holds on the answer. */
-  choices: z.array(choiceSchema).min(2).optional(),
-  /** Shown with the answer: why it came out that way. */
-  explanation: text.optional(),
+  at: doc(timePoint.optional(), 'When the replay asks it (default: before the run starts).'),
+  prompt: doc(text, 'The question.'),
+  answer: doc(metricRefText, 'The metric whose value answers it.'),
+  choices: doc(z.array(choiceSchema).min(2).optional(), 'Choices to pick from; each is right when its condition holds on the answer.'),
+  explanation: doc(text.optional(), 'Shown with the answer: why it came out that way.'),
 }).transform((q, ctx) => {
   const choices: { text: string; when: Condition }[] = [];
   q.choices?.forEach((c, i) => {

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { captionSchema } from './captions.js';
 import { changeSchema } from './changes.js';
 import { expectationSchema } from './expectations.js';
-import { strictObject } from './fields.js';
+import { doc, strictObject } from './fields.js';
 import { fidelitySchema } from './fidelity.js';
 import { metadataShape } from './metadata.js';
 import { questionSchema } from './questions.js';
@@ -21,20 +21,13 @@ import { worldSchema } from './world.js';
 /** The top-level keys of a scenario, as a zod shape. */
 export const scenarioShape = {
   ...metadataShape,
-  /** How much detail the run records. */
-  fidelity: fidelitySchema,
-  /** The Internet, ISPs, servers and clients. */
-  world: worldSchema,
-  /** Changes during the run: policy switched on, fixes, users reconfiguring. */
-  changes: z.array(changeSchema).default([]),
-  /** Text for learners, at moments or on first happenings. */
-  captions: z.array(captionSchema).default([]),
-  /** Predict-then-reveal questions for the replay. */
-  questions: z.array(questionSchema).default([]),
-  /** Named overrides of this scenario (today's policy, a proposal). */
-  variants: variantsSchema,
-  /** Assertions on the outcome that `portsim run` checks. */
-  expectations: z.array(expectationSchema).default([]),
+  fidelity: doc(fidelitySchema, 'How much detail the run records.'),
+  world: doc(worldSchema, 'The Internet, ISPs, servers and clients.'),
+  changes: doc(z.array(changeSchema).default([]), 'Changes during the run: policy switched on, fixes, users reconfiguring.'),
+  captions: doc(z.array(captionSchema).default([]), 'Text for learners, at moments or on first happenings.'),
+  questions: doc(z.array(questionSchema).default([]), 'Predict-then-reveal questions for the replay.'),
+  variants: doc(variantsSchema, 'Named overrides of this scenario (today\'s policy, a proposal).'),
+  expectations: doc(z.array(expectationSchema).default([]), 'Assertions on the outcome that `portsim run` checks.'),
 };
 
 /**

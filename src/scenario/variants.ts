@@ -30,15 +30,13 @@
  */
 import { z } from 'zod';
 import type { ScenarioProblem } from './errors.js';
-import { name, strictObject, text } from './fields.js';
+import { doc, name, strictObject, text } from './fields.js';
 import type { PathSegment, PositionIndex } from './position.js';
 
 /** One variant: a description and the overrides it applies to the base scenario. */
 export const variantSchema = strictObject({
-  /** What this variant is (`block port 25 on ADSL lines`). */
-  description: text.optional(),
-  /** Parts of the scenario to replace, written as in the scenario itself. */
-  override: z.record(z.string(), z.unknown()).default({}),
+  description: doc(text.optional(), 'What this variant is (`block port 25 on ADSL lines`).'),
+  override: doc(z.record(z.string(), z.unknown()).default({}), 'Parts of the scenario to replace, written as in the scenario itself.'),
 });
 
 /** The `variants` section: variant name → variant. */
