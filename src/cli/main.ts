@@ -7,7 +7,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runDemo } from './demo.js';
+import { addListCommand } from './list.js';
 import { packageVersion } from './package-root.js';
+import { addSchemaCommand } from './schema.js';
+import { addValidateCommand } from './validate.js';
 
 /** Builds the command tree; output goes through the given writers so tests can capture it. */
 export function buildProgram(out: (s: string) => void, err: (s: string) => void): Command {
@@ -24,23 +27,36 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .action(() => {
       out(`${runDemo().join('\n')}\n`);
     });
+  addValidateCommand(program, out, err);
+  addListCommand(program, out, err);
+  addSchemaCommand(program, out, err);
   return program;
 }
 
-/** Runs the command line with `argv` (without node and the script); returns the exit code. */
-export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(
-    (s) => process.stdout.write(s),
-    (s) => process.stderr.write(s),
-  );
+/**
+ * Runs the command line with `argv` (without node and the script), printing through the given
+ * writers; returns the exit code. Bad input ends in a message, never in a stack trace.
+ */
+export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const program = buildProgram(out, err);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // --help and --version end here too, with code 0.
-      return e.exitCode === 0 ? 0 : 2;
+      // --help and --version end here too, with code 0; portsim's own endings carry their code.
+      if (e.exitCode === 0) return 0;
+      return e.code.startsWith('portsim.') ? e.exitCode : 2;
     }
     throw e;
   }
+}
+
+/** Runs the command line with `argv` (without node and the script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  return runCli(
+    argv,
+    (s) => process.stdout.write(s),
+    (s) => process.stderr.write(s),
+  );
 }
