@@ -261,6 +261,23 @@ describe('connection tracking', () => {
     expect(w.firewall.flows.size).toBe(1);
   });
 
+  it("lets a UDP answer in while the flow is tracked, and not once it has been idle for 120 s (conntrack's answered-UDP timeout)", () => {
+    const w = world({ rules: [{ name: 'outbound ok', direction: 'outbound', action: 'accept' }], defaultAction: 'drop' });
+    const server = w.mail.udp.bind(500);
+    server.onDatagram = (_p, from, port) => {
+      server.send(from, port, Payload.opaque('ike', 300));
+      w.sim.after(100, () => server.send(from, port, Payload.opaque('ike', 300)));
+      w.sim.after(230, () => server.send(from, port, Payload.opaque('ike', 300)));
+    };
+    const heard: number[] = [];
+    const sock = w.laptop.udp.bind();
+    sock.onDatagram = () => heard.push(Math.round(w.sim.now));
+    sock.send(w.mail.address, 500, Payload.opaque('ike', 300));
+    w.sim.run();
+    expect(heard).toEqual([0, 100]);
+    expect(w.firewall.counters(null).packets).toBe(1);
+  });
+
   it('answers "which rule did this to me?" from the firewall\'s own log', () => {
     const w = world({ rules: [{ name: 'block 25', ...SMTP, action: 'drop' }] }, { firewall: { keepLog: true } });
     const c = connect(w, w.laptop, w.mail, 25, undefined);

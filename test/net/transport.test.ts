@@ -152,3 +152,24 @@ describe('raw IP (ESP 50, GRE 47)', () => {
     expect(errors).toEqual(['ENOPROTOOPT']);
   });
 });
+
+describe('packets as records', () => {
+  it('carry what a pcap writer needs: addresses, ports, flags, numbers and the payload bytes', () => {
+    const w = makeWorld();
+    const sent: Packet[] = [];
+    w.net.observe((e) => {
+      if (e.type === 'send') sent.push(e.packet);
+    });
+    w.server.tcp.listen(25, (c) => c.send(Payload.text('smtp', '220 hi\r\n')));
+    w.client.tcp.connect(w.server.address, 25);
+    w.sim.run({ until: 1 });
+    const data = sent.find((p) => p.length > 0) as Packet;
+    expect(data.toString()).toMatch(/^192\.0\.2\.2:25 > 10\.1\.0\.2:\d+ TCP \[P\.\] seq=\d+ ack=\d+ len=8 "220 hi"$/);
+    expect(Buffer.from(data.payload?.bytes() ?? []).toString()).toBe('220 hi\r\n');
+    expect(sent.map((p) => p.id)).toEqual(sent.map((_, i) => i + 1));
+    expect(new Set(sent.map((p) => p.flow)).size).toBe(1);
+    const esp = espPacket(0xabcd, 7, 64).bytes();
+    expect(esp.length).toBe(64);
+    expect([...esp.slice(0, 8)]).toEqual([0, 0, 0xab, 0xcd, 0, 0, 0, 7]);
+  });
+});
