@@ -90,7 +90,7 @@ export class Host {
     }
   }
 
-  /** "name (address)" for messages. */
+  /** The host's name, for messages. */
   toString(): string {
     return this.name;
   }

@@ -34,6 +34,7 @@ export {
   Packet,
   protocolName,
   rawPacket,
+  rstReplyTo,
   TcpFlag,
   tcpSegment,
   udpDatagram,

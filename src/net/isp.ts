@@ -34,6 +34,8 @@ export interface AttachOptions {
 
 /** An access network. Create with `Network.addIsp`. */
 export class Isp {
+  /** The ISP's name. */
+  readonly name: string;
   /** Address blocks, in the order addresses are handed out. */
   readonly prefixes: readonly Prefix[];
   /** The ISP's own router: the source of the ICMP errors it sends. */
@@ -62,9 +64,6 @@ export class Isp {
     this.pool = new AddressPool(this.prefixes, [this.routerAddress]);
     this.hostingLatency = toLatency(spec.hostingLatency ?? 0.0005);
   }
-
-  /** The ISP's name. */
-  readonly name: string;
 
   /** True if `address` lies in one of the ISP's blocks. */
   owns(address: Address): boolean {

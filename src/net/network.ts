@@ -16,7 +16,6 @@
  * @module
  */
 import { RandomStreams, type Seed, type Simulation, type Xoshiro128 } from '../engine/index.js';
-import type { AccessLine as AccessLineType } from './access-line.js';
 import { AccessLine } from './access-line.js';
 import { type Address, formatAddress } from './address.js';
 import { Core } from './core.js';
@@ -51,7 +50,7 @@ class Hop {
   packet: Packet | null = null;
   stage = 0;
   isp: Isp | null = null;
-  line: AccessLineType | null = null;
+  line: AccessLine | null = null;
   host: Host | null = null;
 }
 
@@ -269,7 +268,7 @@ export class Network {
     if (this.observers.length > 0) this.emit({ type: 'lost', time: this.sim.now, packet, reason });
   }
 
-  private schedule(time: number, packet: Packet, stage: number, isp: Isp | null, line: AccessLineType | null, host: Host | null): void {
+  private schedule(time: number, packet: Packet, stage: number, isp: Isp | null, line: AccessLine | null, host: Host | null): void {
     let slot = this.freeHops.pop();
     if (slot === undefined) {
       slot = this.hops.length;
@@ -309,7 +308,7 @@ export class Network {
     }
   }
 
-  private atOutEdge(packet: Packet, isp: Isp, line: AccessLineType | null): void {
+  private atOutEdge(packet: Packet, isp: Isp, line: AccessLine | null): void {
     let p: Packet | null = packet;
     if (line !== null && isp.filter !== null) p = isp.filter.filter(packet, 'outbound', line, this);
     if (p !== null) this.route(p, isp);

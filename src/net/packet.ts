@@ -174,3 +174,14 @@ export function rawPacket(src: Address, dst: Address, protocol: number, payload:
 export function icmpUnreachable(from: Address, code: number, about: Packet): Packet {
   return new Packet(from, about.src, IpProtocol.ICMP, 0, 0, 0, 0, 0, null, ICMP_DEST_UNREACHABLE, code, about, about.flow);
 }
+
+/**
+ * The RST a stack (or a firewall's tcp-reset) sends in answer to `to`, forged from `to`'s
+ * destination: it acknowledges a segment without ACK, and takes its sequence number from the
+ * ACK field otherwise (RFC 9293 §3.10.7.1), so the receiver accepts it.
+ */
+export function rstReplyTo(to: Packet): Packet {
+  if (to.has(TcpFlag.ACK)) return tcpSegment(to.dst, to.dstPort, to.src, to.srcPort, TcpFlag.RST, to.ack, 0, null, to.flow);
+  const len = to.length + (to.has(TcpFlag.SYN) ? 1 : 0) + (to.has(TcpFlag.FIN) ? 1 : 0);
+  return tcpSegment(to.dst, to.dstPort, to.src, to.srcPort, TcpFlag.RST | TcpFlag.ACK, 0, to.seq + len, null, to.flow);
+}

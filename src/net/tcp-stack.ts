@@ -8,7 +8,7 @@
 import type { Xoshiro128 } from '../engine/index.js';
 import type { Address } from './address.js';
 import type { Host } from './host.js';
-import { type Packet, TcpFlag, tcpSegment } from './packet.js';
+import { type Packet, rstReplyTo, TcpFlag } from './packet.js';
 import { TcpConnection, type TcpHandlers } from './tcp-connection.js';
 
 /** Options for `TcpStack.connect`. */
@@ -117,12 +117,7 @@ export class TcpStack {
       return;
     }
     // No socket: answer with a RST, as RFC 9293 §3.10.7.1 says for a closed port.
-    if (seg.has(TcpFlag.ACK)) {
-      this.host.send(tcpSegment(seg.dst, seg.dstPort, seg.src, seg.srcPort, TcpFlag.RST, seg.ack, 0, null, seg.flow));
-    } else {
-      const len = seg.length + (seg.has(TcpFlag.SYN) ? 1 : 0) + (seg.has(TcpFlag.FIN) ? 1 : 0);
-      this.host.send(tcpSegment(seg.dst, seg.dstPort, seg.src, seg.srcPort, TcpFlag.RST | TcpFlag.ACK, 0, seg.seq + len, null, seg.flow));
-    }
+    this.host.send(rstReplyTo(seg));
   }
 
   /** Handles an ICMP error quoting one of our segments. Called by the host. */

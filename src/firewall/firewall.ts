@@ -1,0 +1,273 @@
+/**
+ * An ISP's border firewall: applies a `Policy` to every packet crossing the edge of one of
+ * the ISP's subscriber lines, keeps connection tracking, token buckets and per-rule
+ * counters, carries out verdicts (forged RSTs, ICMP errors, redirects, rewrites), and
+ * records each verdict with the rule that gave it.
+ *
+ * Install with `isp.filter = new Firewall(policy)`. One firewall serves one ISP.
+ *
+ * @module
+ */
+import {
+  type AccessLine,
+  type Address,
+  type Direction,
+  type BorderFilter,
+  IcmpCode,
+  icmpUnreachable,
+  IpProtocol,
+  type Network,
+  type Packet,
+  rstReplyTo,
+  TcpFlag,
+  tcpSegment,
+} from '../net/index.js';
+import { inspect, offersStarttls, stripStarttls } from './inspection.js';
+import { FlowTable, type FlowEntry } from './flow-table.js';
+import { Policy, type PolicySpec } from './policy.js';
+import type { RejectWith, Rule } from './rule.js';
+import type { BucketState } from './token-bucket.js';
+import { type Decision, type FlowView, judge, type VerdictContext } from './verdict.js';
+
+/** Hits of one rule (or of the default action). */
+export interface RuleCounters {
+  /** Packets the rule decided (or, for a log rule, noted). */
+  packets: number;
+  /** Their payload bytes. */
+  bytes: number;
+  /** New flows among them. */
+  flows: number;
+}
+
+/** One verdict, as kept in `Firewall.log` and sent to the network's observers. */
+export interface VerdictRecord {
+  readonly time: number;
+  readonly direction: Direction;
+  readonly subscriber: string;
+  /** The flow id of the packet (the connection's `id`). */
+  readonly flow: number;
+  readonly packet: Packet;
+  /** What was done: "accept", "drop", "reject tcp-reset", "reset", "redirect smtp.isp:25", "strip-starttls", "log", with "rate-limit: " before an over-limit verdict. */
+  readonly action: string;
+  /** The rule that decided, or null for the default action. */
+  readonly rule: string | null;
+}
+
+/** Options for a firewall. */
+export interface FirewallOptions {
+  /** Keep every verdict in `log`, for `explain` (default false: records go only to the network's observers). */
+  keepLog?: boolean;
+}
+
+const ICMP_CODES: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
+  'icmp-net-unreachable': IcmpCode.NET_UNREACHABLE,
+  'icmp-host-unreachable': IcmpCode.HOST_UNREACHABLE,
+  'icmp-proto-unreachable': IcmpCode.PROTOCOL_UNREACHABLE,
+  'icmp-port-unreachable': IcmpCode.PORT_UNREACHABLE,
+  'icmp-net-prohibited': IcmpCode.NET_PROHIBITED,
+  'icmp-host-prohibited': IcmpCode.HOST_PROHIBITED,
+  'icmp-admin-prohibited': IcmpCode.ADMIN_PROHIBITED,
+};
+
+/** A border firewall. */
+export class Firewall implements BorderFilter {
+  readonly policy: Policy;
+  /** Connection tracking. */
+  readonly flows = new FlowTable();
+  /** Every verdict, when `keepLog` is set. */
+  readonly log: VerdictRecord[] = [];
+  private readonly keepLog: boolean;
+  private readonly buckets = new Map<string, BucketState>();
+  private readonly counts: RuleCounters[];
+  private net: Network | null = null;
+  private readonly ctx: { now: number; subscriber: string; line: AccessLine | null };
+  private readonly context: VerdictContext;
+
+  constructor(policy: Policy | PolicySpec, options: FirewallOptions = {}) {
+    this.policy = policy instanceof Policy ? policy : new Policy(policy);
+    this.keepLog = options.keepLog === true;
+    this.counts = Array.from({ length: this.policy.rules.length + 1 }, () => ({ packets: 0, bytes: 0, flows: 0 }));
+    const ctx = { now: 0, subscriber: '', line: null as AccessLine | null };
+    this.ctx = ctx;
+    this.context = {
+      get now() {
+        return ctx.now;
+      },
+      get subscriber() {
+        return ctx.subscriber;
+      },
+      get lineClass() {
+        return (ctx.line as AccessLine).lineClass;
+      },
+      hostName: (address: Address) => this.net?.hostAt(address)?.name,
+      bucket: (key: string) => this.buckets.get(key),
+    };
+  }
+
+  /** Counters of the rule called `name`, or of the default action when `name` is null. */
+  counters(name: string | null): Readonly<RuleCounters> {
+    if (name === null) return this.counts[this.policy.rules.length] as RuleCounters;
+    const r = this.policy.rule(name);
+    if (r === undefined) throw new Error(`no rule called "${name}"`);
+    return this.counts[r.index] as RuleCounters;
+  }
+
+  /** The verdicts on flow `flow` (a connection's `id`), oldest first. Needs `keepLog`. */
+  explain(flow: number): VerdictRecord[] {
+    if (!this.keepLog) throw new Error('explain() needs a firewall created with { keepLog: true }');
+    return this.log.filter((r) => r.flow === flow);
+  }
+
+  /** Judges and acts on one packet (see `BorderFilter`). */
+  filter(packet: Packet, direction: Direction, line: AccessLine, network: Network): Packet | null {
+    this.net = network;
+    const now = network.sim.now;
+
+    // ICMP errors about a tracked flow belong to it (conntrack's RELATED state).
+    if (packet.protocol === IpProtocol.ICMP && packet.quoted !== null) {
+      const related = this.flows.find(packet.quoted, now);
+      if (related !== undefined && related.resetBy === null) return packet;
+    }
+
+    let entry = this.flows.find(packet, now);
+    const forward = entry === undefined ? true : this.flows.forward;
+    if (entry !== undefined && entry.resetBy !== null) {
+      this.record(network, packet, direction, line, 'drop (flow was reset)', entry.resetBy);
+      return null;
+    }
+
+    const apps = (entry?.apps ?? 0) | inspect(packet.payload, packet.protocol);
+    const view: FlowView = entry === undefined
+      ? { direction, protocol: packet.protocol, source: packet.src, sourcePort: packet.srcPort, destination: packet.dst, destinationPort: packet.dstPort, isNew: true, hasPayload: packet.payload !== null, apps }
+      : { direction: entry.direction, protocol: entry.protocol, source: entry.source, sourcePort: entry.sourcePort, destination: entry.destination, destinationPort: entry.destinationPort, isNew: false, hasPayload: packet.payload !== null, apps };
+
+    this.ctx.now = now;
+    this.ctx.subscriber = line.subscriber;
+    this.ctx.line = line;
+    const d = judge(this.policy, view, this.context);
+    this.ctx.line = null;
+
+    for (const r of d.logged) {
+      this.count(r.index, packet, view.isNew);
+      this.record(network, packet, direction, line, 'log', r);
+    }
+    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, view.isNew);
+    if (d.bucket !== null) this.buckets.set(d.bucket.key, d.bucket.state);
+
+    switch (d.kind) {
+      case 'accept':
+      case 'strip-starttls':
+      case 'redirect': {
+        if (entry === undefined) entry = this.flows.open(packet, direction, now);
+        if (d.kind === 'redirect' && !this.setRedirect(entry, d, network)) {
+          this.flows.remove(entry);
+          this.record(network, packet, direction, line, `${actionText(d)} (no such host online: dropped)`, d.rule);
+          return null;
+        }
+        entry.apps = apps;
+        this.flows.touch(entry, packet, forward, now);
+        let out = translate(packet, entry, forward);
+        if (d.kind === 'strip-starttls' && !forward && offersStarttls(out.payload)) {
+          out = out.withPayload(stripStarttls(out.payload as NonNullable<Packet['payload']>));
+        }
+        if (d.rule !== null || out !== packet) this.record(network, packet, direction, line, actionText(d), d.rule, out === packet ? null : out);
+        return out;
+      }
+      case 'drop':
+        if (entry !== undefined) entry.apps = apps;
+        this.record(network, packet, direction, line, actionText(d), d.rule);
+        return null;
+      case 'reject':
+        this.reject(packet, direction, line, network, d.rejectWith as RejectWith, d.rule);
+        this.record(network, packet, direction, line, actionText(d), d.rule);
+        return null;
+      case 'reset': {
+        if (entry === undefined) entry = this.flows.open(packet, direction, now);
+        entry.apps = apps;
+        this.resetBothEnds(packet, entry, forward, direction, line, network, d.rule);
+        this.flows.markReset(entry, d.rule, now);
+        this.record(network, packet, direction, line, actionText(d), d.rule);
+        return null;
+      }
+    }
+  }
+
+  private setRedirect(entry: FlowEntry, d: Decision, network: Network): boolean {
+    const a = (d.rule as Rule).action;
+    if (a.type !== 'redirect') return false;
+    const target = network.findHost(a.to);
+    if (target === undefined || !target.online) return false;
+    this.flows.redirect(entry, target.address, a.port ?? entry.destinationPort);
+    return true;
+  }
+
+  private reject(packet: Packet, direction: Direction, line: AccessLine, network: Network, how: RejectWith, rule: Rule | null): void {
+    const reply = how === 'tcp-reset' ? rstReplyTo(packet) : icmpUnreachable(line.isp.routerAddress, ICMP_CODES[how], packet);
+    this.towardSender(reply, direction, line, network, rule);
+  }
+
+  /**
+   * Forges a RST to each end, with the sequence number each expects (RFC 5961: exactly
+   * RCV.NXT), as the DPI boxes do (REFERENCE.md §1a): the receiver of `packet` expects its
+   * sequence number, since `packet` itself never arrives; its sender expects what it
+   * acknowledged.
+   */
+  private resetBothEnds(packet: Packet, entry: FlowEntry, forward: boolean, direction: Direction, line: AccessLine, network: Network, rule: Rule | null): void {
+    const seen = translate(packet, entry, forward);
+    const toReceiver = tcpSegment(seen.src, seen.srcPort, seen.dst, seen.dstPort, TcpFlag.RST, seen.seq, 0, null, packet.flow);
+    if (direction === 'outbound') network.injectFromEdge(toReceiver, line.isp, rule?.name ?? null);
+    else network.injectToSubscriber(toReceiver, line, rule?.name ?? null);
+    if (packet.has(TcpFlag.ACK)) {
+      const toSender = tcpSegment(packet.dst, packet.dstPort, packet.src, packet.srcPort, TcpFlag.RST | TcpFlag.ACK, packet.ack, packet.seq + packet.length, null, packet.flow);
+      this.towardSender(toSender, direction, line, network, rule);
+    }
+  }
+
+  private towardSender(reply: Packet, direction: Direction, line: AccessLine, network: Network, rule: Rule | null): void {
+    if (direction === 'outbound') network.injectToSubscriber(reply, line, rule?.name ?? null);
+    else network.injectFromEdge(reply, line.isp, rule?.name ?? null);
+  }
+
+  private count(index: number, packet: Packet, isNew: boolean): void {
+    const c = this.counts[index] as RuleCounters;
+    c.packets++;
+    c.bytes += packet.length;
+    if (isNew) c.flows++;
+  }
+
+  private record(network: Network, packet: Packet, direction: Direction, line: AccessLine, action: string, rule: Rule | null, result: Packet | null = null): void {
+    if (!network.recording && !this.keepLog) return;
+    const name = rule === null ? null : rule.name;
+    if (this.keepLog) this.log.push({ time: network.sim.now, direction, subscriber: line.subscriber, flow: packet.flow, packet, action, rule: name });
+    if (network.recording) {
+      network.emit({ type: 'verdict', time: network.sim.now, isp: line.isp.name, direction, subscriber: line.subscriber, packet, action, rule: name, result });
+    }
+  }
+}
+
+/** The packet as it continues past the border: redirected flows have their addresses rewritten. */
+function translate(packet: Packet, entry: FlowEntry, forward: boolean): Packet {
+  if (entry.natAddress === null) return packet;
+  return forward ? packet.withDestination(entry.natAddress, entry.natPort) : packet.withSource(entry.destination, entry.destinationPort);
+}
+
+/** A decision as text for records. */
+export function actionText(d: Decision): string {
+  let base: string;
+  switch (d.kind) {
+    case 'reject':
+      base = `reject ${d.rejectWith as string}`;
+      break;
+    case 'redirect': {
+      const a = (d.rule as Rule).action;
+      base = a.type === 'redirect' ? `redirect ${a.to}${a.port === undefined ? '' : `:${a.port}`}` : 'redirect';
+      break;
+    }
+    case 'reset':
+      base = 'reset';
+      break;
+    default:
+      base = d.kind;
+  }
+  return d.overLimit ? `rate-limit: ${base}` : base;
+}
