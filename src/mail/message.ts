@@ -61,6 +61,8 @@ export interface Attempt {
   readonly tls: 'none' | 'starttls' | 'implicit';
   readonly result: 'accepted' | 'deferred' | 'rejected';
   readonly cause?: FailureCause;
+  /** The connection's flow id, to find its packets and the firewall's verdicts on them. */
+  readonly flow?: number;
 }
 
 /** How a message ended, or `queued` if the run ended first. */

@@ -27,6 +27,8 @@ export interface MtaConfig {
   readonly concurrencyPerDestination?: number;
   /** Told when a message leaves the queue. */
   readonly onEnd?: (life: MessageLife) => void;
+  /** Told when a delay warning goes to a message's author. */
+  readonly onDelayWarning?: (life: MessageLife) => void;
   /** Told of each attempt, with its connection's flow id. */
   readonly onAttempt?: (life: MessageLife, attempt: Attempt, flow: number) => void;
 }
@@ -47,6 +49,7 @@ export class Mta {
       ...(config.concurrencyPerDestination === undefined ? {} : { concurrencyPerDestination: config.concurrencyPerDestination }),
       attempt: (life, destination, opts) => this.attempt(life, destination, opts.tls),
       ...(config.onEnd === undefined ? {} : { onEnd: config.onEnd }),
+      ...(config.onDelayWarning === undefined ? {} : { onDelayWarning: config.onDelayWarning }),
     });
   }
 

@@ -97,6 +97,7 @@ export function* smtpSession(host: Host, target: SessionTarget, settings: Client
       tls: tlsUsed,
       result,
       ...(cause === undefined ? {} : { cause }),
+      flow: conn.id,
     };
     return { attempt, flow: conn.id, connect: report };
   };
