@@ -22,6 +22,7 @@ const built = statSync(stamp, { throwIfNoEntry: false })?.mtimeMs ?? -1;
 const sources = Math.max(
   newest(join(root, 'src')),
   newest(join(root, 'bench')),
+  newest(join(root, 'test', 'trace')), // the trace benchmark's synthetic story
   newest(join(root, 'tsconfig.json')),
   newest(join(root, 'tsconfig.build.json')),
 );

@@ -1,0 +1,179 @@
+/**
+ * The index at the end of a trace: where each block is and what it covers, where the
+ * keyframes are, the markers, and the sparkline series. Built by one fold over the records,
+ * the same for a file being written and for a trace held in memory.
+ *
+ * @module
+ */
+import type { Seconds } from '../engine/index.js';
+import { type AggregateState, applyEvent, cloneState, emptyState } from './aggregate.js';
+import { type EventKind, EVENT_KINDS, type TraceEvent } from './event.js';
+import { type Marker, MarkerCollector } from './markers.js';
+import { type Series, SeriesBuilder } from './series.js';
+
+/** What the index knows about one block of records. */
+export interface BlockMeta {
+  /** Byte offset of the block's frame in the file (-1 in memory). */
+  offset: number;
+  /** Position of the block's first record in the trace. */
+  first: number;
+  count: number;
+  /** Times of the block's first and last records. */
+  t0: Seconds;
+  t1: Seconds;
+  /** Bit `i` is set when the block holds a record of kind `EVENT_KINDS[i]`. */
+  kinds: number;
+  /** Smallest and largest flow ids in the block, or -1 when it has none. */
+  flowMin: number;
+  flowMax: number;
+  /** Smallest and largest message ids in the block, or -1 when it has none. */
+  msgMin: number;
+  msgMax: number;
+}
+
+/** Where a keyframe is: the state before block `block`. */
+export interface KeyframeRef {
+  block: number;
+  /** Byte offset of the keyframe's frame in the file (-1 in memory). */
+  offset: number;
+}
+
+/** Everything a reader needs to find its way in a trace. */
+export interface TraceIndex {
+  /** Records in the trace. */
+  events: number;
+  /** Time of the last record (0 for an empty trace). */
+  end: Seconds;
+  blockSize: number;
+  /** A keyframe is stored before every `keyframeEvery`-th block. */
+  keyframeEvery: number;
+  blocks: BlockMeta[];
+  keyframes: KeyframeRef[];
+  markers: Marker[];
+  series: Series;
+  /** The state after the last record. */
+  final: AggregateState;
+}
+
+/** The bit of a kind in `BlockMeta.kinds`. */
+export function kindBit(kind: EventKind): number {
+  return 1 << EVENT_KINDS.indexOf(kind);
+}
+
+/** Mask of every kind in `kinds`. */
+export function kindMask(kinds: Iterable<EventKind>): number {
+  let m = 0;
+  for (const k of kinds) m |= kindBit(k);
+  return m;
+}
+
+const BIT: Readonly<Record<string, number>> = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, 1 << i]));
+
+/**
+ * Builds the index as blocks are written. Call `keyframeDue` before each block (and store
+ * `state` as a keyframe when it says so), then `addBlock` with the block's records.
+ */
+export class TraceIndexBuilder {
+  /** The state after every record added so far. Do not change it. */
+  readonly state: AggregateState = emptyState();
+  private readonly blocks: BlockMeta[] = [];
+  private readonly keyframes: KeyframeRef[] = [];
+  private readonly markers = new MarkerCollector();
+  private readonly series = new SeriesBuilder();
+  private events = 0;
+
+  constructor(
+    readonly blockSize: number,
+    readonly keyframeEvery: number,
+  ) {}
+
+  /** True when a keyframe belongs before the next block. */
+  keyframeDue(): boolean {
+    return this.blocks.length > 0 && this.blocks.length % this.keyframeEvery === 0;
+  }
+
+  /** Notes that a keyframe of the current state is stored at `offset`; returns a copy of it. */
+  addKeyframe(offset: number): AggregateState {
+    this.keyframes.push({ block: this.blocks.length, offset });
+    return cloneState(this.state);
+  }
+
+  /** Folds in a block of records stored at `offset`. */
+  addBlock(events: readonly TraceEvent[], offset: number): BlockMeta {
+    const meta: BlockMeta = {
+      offset,
+      first: this.events,
+      count: events.length,
+      t0: events[0]?.t ?? 0,
+      t1: events[events.length - 1]?.t ?? 0,
+      kinds: 0,
+      flowMin: -1,
+      flowMax: -1,
+      msgMin: -1,
+      msgMax: -1,
+    };
+    for (const e of events) {
+      meta.kinds |= BIT[e.kind] as number;
+      const flow = 'flow' in e ? e.flow : undefined;
+      if (flow !== undefined) {
+        if (meta.flowMin < 0 || flow < meta.flowMin) meta.flowMin = flow;
+        if (flow > meta.flowMax) meta.flowMax = flow;
+      }
+      if (e.kind === 'message') {
+        if (meta.msgMin < 0 || e.msg < meta.msgMin) meta.msgMin = e.msg;
+        if (e.msg > meta.msgMax) meta.msgMax = e.msg;
+      }
+      this.series.advance(e.t);
+      applyEvent(this.state, e);
+      this.series.record(this.state);
+      this.markers.observe(e, this.events);
+      this.events++;
+    }
+    this.blocks.push(meta);
+    return meta;
+  }
+
+  /** The finished index. */
+  finish(): TraceIndex {
+    const end = this.state.t;
+    return {
+      events: this.events,
+      end,
+      blockSize: this.blockSize,
+      keyframeEvery: this.keyframeEvery,
+      blocks: this.blocks,
+      keyframes: this.keyframes,
+      markers: this.markers.markers,
+      series: this.series.finish(end),
+      final: cloneState(this.state),
+    };
+  }
+}
+
+const META_FIELDS = ['offset', 'first', 'count', 't0', 't1', 'kinds', 'flowMin', 'flowMax', 'msgMin', 'msgMax'] as const;
+
+/** The index as JSON text, with block entries as arrays to keep it small. */
+export function indexToJson(index: TraceIndex): string {
+  return JSON.stringify({ ...index, blocks: index.blocks.map((b) => META_FIELDS.map((k) => b[k])) });
+}
+
+/**
+ * Reads an index from JSON text.
+ *
+ * @throws Error saying what is missing when the text is not an index.
+ */
+export function indexFromJson(text: string): TraceIndex {
+  const raw = JSON.parse(text) as Record<string, unknown>;
+  for (const key of ['events', 'end', 'blockSize', 'keyframeEvery'] as const) {
+    if (typeof raw[key] !== 'number') throw new Error(`index field "${key}" is missing`);
+  }
+  for (const key of ['blocks', 'keyframes', 'markers'] as const) {
+    if (!Array.isArray(raw[key])) throw new Error(`index field "${key}" is missing`);
+  }
+  if (typeof raw['series'] !== 'object' || typeof raw['final'] !== 'object') throw new Error('index fields "series" and "final" are missing');
+  const blocks = (raw['blocks'] as unknown[]).map((row) => {
+    if (!Array.isArray(row) || row.length !== META_FIELDS.length) throw new Error('an index block entry is malformed');
+    return Object.fromEntries(META_FIELDS.map((k, i) => [k, row[i] as number])) as unknown as BlockMeta;
+  });
+  return { ...(raw as unknown as TraceIndex), blocks };
+}
