@@ -8,20 +8,18 @@
  * the provisional entry. The types, the JSON Schema, the located errors and the reference
  * checks follow from the table.
  *
- * Until a model lands its section is provisional: `internet` and `dns` accept anything, and
- * the lists of named things (`isps`, `servers`, `clientGroups`) check only that each item is a
- * mapping with a unique `name`, so that other sections can already refer to them by name.
- * Whatever a provisional section holds keeps its positions, for the model's own checks later.
- *
  * Convention for every section: a list of things is a list of mappings with a `name`; a
  * variant overrides such a list item by item, by name (see `variants.ts`).
  *
  * @module
  */
 import { z } from 'zod';
-import { name, strictObject } from './fields.js';
+import { strictObject } from './fields.js';
 import type { NameKind, NameSite } from './names.js';
-import type { PathSegment } from './position.js';
+import { groupsSection } from './world-groups.js';
+import { dnsSection, internetSection } from './world-internet.js';
+import { ispsSection } from './world-isps.js';
+import { serversSection } from './world-servers.js';
 
 /** One key of `world`: its schema and the names it defines and uses. */
 export interface WorldSection<S extends z.ZodType = z.ZodType> {
@@ -53,30 +51,13 @@ export function namedItems(raw: unknown): { index: number; name: string; item: R
   return out;
 }
 
-/** A provisional list of named things of `kind`: each item a mapping with a `name`, the rest checked later. */
-function provisionalNamedList(kind: NameKind, description: string) {
-  const defines = (raw: unknown): NameSite[] =>
-    namedItems(raw).map(({ index, name: n }) => ({ kind, name: n, path: [index, 'name'] as PathSegment[] }));
-  return {
-    schema: z.array(z.looseObject({ name })).default([]),
-    description,
-    definesKinds: [kind],
-    defines,
-  } satisfies WorldSection;
-}
-
-/** A provisional section whose content is checked when its model lands. */
-function provisional(description: string) {
-  return { schema: z.unknown().optional(), description } satisfies WorldSection;
-}
-
 /** The sections of `world`, by key. */
 export const WORLD_SECTIONS = {
-  internet: provisional('The Internet core: latency between ISPs and the rest of the world.'),
-  dns: provisional('DNS names and MX records.'),
-  isps: provisionalNamedList('isp', 'Access ISPs: prefixes, line classes and contracts, firewall rules, smart hosts.'),
-  servers: provisionalNamedList('server', 'Mail servers with their policies, VPN servers and forwarders.'),
-  clientGroups: provisionalNamedList('group', 'Groups of subscribers: count, line, OS, mail client, sending rate, zombies, roaming.'),
+  internet: internetSection,
+  dns: dnsSection,
+  isps: ispsSection,
+  servers: serversSection,
+  clientGroups: groupsSection,
 } satisfies Record<string, WorldSection>;
 
 type Sections = typeof WORLD_SECTIONS;

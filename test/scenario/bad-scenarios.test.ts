@@ -53,7 +53,7 @@ describe('portsim validate on a bad scenario', () => {
     const lines = err.join('').trimEnd().split('\n');
     expect(lines).toHaveLength(8);
     expect(lines[2]).toBe(
-      `${dir}/misspelt-references.yaml:17:13: captions[0].server: unknown server 'smtp.lime.exmple' — did you mean 'smtp.lime.example'?`,
+      `${dir}/misspelt-references.yaml:18:13: captions[0].server: unknown server 'smtp.lime.exmple' — did you mean 'smtp.lime.example'?`,
     );
     expect(err.join('')).not.toMatch(/at .*\.ts:\d+/); // no stack trace
   });

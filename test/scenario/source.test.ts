@@ -22,10 +22,10 @@ describe('reading a scenario file', () => {
     const src = readScenarioSource('test/scenario/fixtures/good/full.yaml');
     expect(src.files).toEqual(['test/scenario/fixtures/good/full.yaml', 'test/scenario/fixtures/good/parts/isps.yaml']);
     expect(src.positions.locate(src.data, ['duration'])).toEqual({ file: 'test/scenario/fixtures/good/full.yaml', line: 13, column: 11, contentColumn: 11 });
-    expect(src.positions.locate(src.data, ['world', 'isps', 0, 'rules', 0, 'action'])).toMatchObject({
+    expect(src.positions.locate(src.data, ['world', 'isps', 0, 'firewall', 'rules', 0, 'action'])).toMatchObject({
       file: 'test/scenario/fixtures/good/parts/isps.yaml',
-      line: 4,
-      column: 15,
+      line: 13,
+      column: 17,
     });
     expect(src.positions.locate(src.data, ['title'], 'key')).toMatchObject({ line: 2, column: 1 });
     expect(src.hash).toMatch(/^[0-9a-f]{64}$/);
@@ -84,11 +84,11 @@ describe('reading a scenario file', () => {
   it('follows a symbolic link that stays inside the folder', () => {
     const folder = join(tmp, 'inside');
     mkdirSync(join(folder, 'parts'), { recursive: true });
-    writeFileSync(join(folder, 'parts', 'real.yaml'), '- name: lime\n');
+    writeFileSync(join(folder, 'parts', 'real.yaml'), '- { name: lime, prefixes: [10.0.0.0/16] }\n');
     symlinkSync(join(folder, 'parts', 'real.yaml'), join(folder, 'isps.yaml'));
     const f = join(folder, 'main.yaml');
     writeFileSync(f, 'title: t\nduration: 1d\nworld:\n  isps: !include isps.yaml\n');
-    expect(loadScenario(f).scenario.world.isps).toEqual([{ name: 'lime' }]);
+    expect(loadScenario(f).scenario.world.isps.map((i) => [i.name, i.prefixes])).toEqual([['lime', ['10.0.0.0/16']]]);
   });
 
   it('lets an include take a mapping or list only as a file name', () => {

@@ -55,7 +55,7 @@ describe('a valid scenario', () => {
       sources: [],
       seed: 42,
       fidelity: { level: 'packets', packetSample: 1 },
-      world: { isps: [], servers: [], clientGroups: [] },
+      world: { internet: { latency: 0.03, paths: [] }, dns: { mx: {}, spf: {} }, isps: [], servers: [], clientGroups: [] },
       changes: [],
       captions: [],
       questions: [],
@@ -92,12 +92,13 @@ duration: 7d
 world:
   isps:
     - name: lime
-      lines: [adsl]
-      smartHost: smtp.lime.example
+      prefixes: [10.1.0.0/16]
+      lines: [{ name: adsl }]
+      hostingLatency: 5ms
     - name: digicel
+      prefixes: [10.2.0.0/16]
   clientGroups:
-    - name: home
-      count: 100
+    - { name: home, isp: lime, line: adsl, count: 100 }
 `;
 
   it('merge named items by name, remove keys set to null, remove items with $remove, replace other lists', () => {
@@ -109,19 +110,22 @@ world:
       world:
         isps:
           - name: lime
-            lines: [adsl, business]
-            smartHost: ~
+            lines: [{ name: business }]
+            hostingLatency: ~
           - name: digicel
             $remove: true
-          - name: flow
+          - { name: flow, prefixes: [10.3.0.0/16] }
         clientGroups:
           - name: home
             count: 250
 `,
     );
     const v = loadScenario(f).variants.get('proposal')!;
-    expect(v.world.isps).toEqual([{ name: 'lime', lines: ['adsl', 'business'] }, { name: 'flow' }]);
-    expect(v.world.clientGroups).toEqual([{ name: 'home', count: 250 }]);
+    expect(v.world.isps.map((i) => [i.name, i.lines.map((l) => l.name), i.hostingLatency])).toEqual([
+      ['lime', ['adsl', 'business'], undefined],
+      ['flow', [], undefined],
+    ]);
+    expect(v.world.clientGroups.map((g) => [g.name, g.isp, g.count])).toEqual([['home', 'lime', 250]]);
     expect(loadScenario(f).scenario.world.isps).toHaveLength(2); // the base is untouched
   });
 
@@ -135,7 +139,7 @@ world:
         clientGroups:
           - name: home
             count: 250
-          - nmae: students
+          - { nmae: students, isp: lime, line: adsl, count: 5 }
 `,
     );
     let lines: string[] = [];
@@ -144,6 +148,13 @@ world:
     } catch (e) {
       if (e instanceof ScenarioError) lines = e.lines();
     }
-    expect(lines).toEqual([`${f}:19:13: variant 'proposal': world.clientGroups[1]: missing key 'name' (expected a name such as "adsl-users" or "smtp.lime.example")`]);
+    // With an unnamed item the list no longer merges by name: it replaces the base's, so
+    // 'home' loses the keys it had there.
+    expect(lines).toEqual([
+      `${f}:18:13: variant 'proposal': world.clientGroups[0]: missing key 'isp' (expected a name such as "adsl-users" or "smtp.lime.example")`,
+      `${f}:18:13: variant 'proposal': world.clientGroups[0]: missing key 'line' (expected a name such as "adsl-users" or "smtp.lime.example")`,
+      `${f}:20:13: variant 'proposal': world.clientGroups[1]: missing key 'name' (expected a name such as "adsl-users" or "smtp.lime.example")`,
+      `${f}:20:15: variant 'proposal': world.clientGroups[1]: unknown key 'nmae' — did you mean 'name'?`,
+    ]);
   });
 });

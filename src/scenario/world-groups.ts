@@ -1,0 +1,89 @@
+/**
+ * The `clientGroups` section: groups of subscribers that behave alike — their ISP and line,
+ * operating system, mail program set-up, how much mail they send to whom and when, and the
+ * share of their machines that are spam-sending zombies.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { doc, name, rate, share, size, strictObject, text } from './fields.js';
+import type { NameSite } from './names.js';
+import { namedItems, type WorldSection } from './world.js';
+
+/** Named hour-of-day profiles: office hours, evenings at home, flat. */
+export const DIURNAL_PROFILES = ['flat', 'office', 'evening'] as const;
+
+const OS_NAMES = ['linux', 'linux-classic', 'windows', 'macos'] as const;
+
+/** Where a group's mail goes: destination domains with shares. */
+const destinationsSchema = z.record(z.string(), share);
+
+/** A mail program's set-up. */
+export const mailClientSchema = strictObject({
+  server: doc(name, 'The outgoing server.'),
+  port: doc(z.int().min(1).max(65535).default(25), '25, 587, 465 or an alternate port.'),
+  tls: doc(z.enum(['none', 'starttls', 'implicit']).default('none'), '`starttls` upgrades and insists; `implicit` is TLS from the start (465).'),
+  auth: doc(z.enum(['none', 'valid', 'wrong-password']).default('none'), 'Whether it authenticates, and with what.'),
+});
+
+/** A mail program's set-up as validated. */
+export type MailClientSpec = z.output<typeof mailClientSchema>;
+
+/** One client group. */
+export const groupSchema = strictObject({
+  name: doc(name, 'The group\'s name ("adsl-users").'),
+  isp: doc(name, 'The ISP the group subscribes to.'),
+  line: doc(name, 'The line class, one of the ISP\'s `lines`.'),
+  count: doc(z.int().min(1).max(10_000_000), 'How many subscribers.'),
+  os: doc(
+    z.union([z.enum(OS_NAMES), z.record(z.enum(OS_NAMES), share)]).default('windows'),
+    'Operating system, or a mix: `{ windows: 70%, macos: 30% }`. It decides connect timeouts and error texts.',
+  ),
+  domain: doc(text.optional(), 'The domain in the users\' addresses (default: the group name + ".example").'),
+  send: doc(
+    strictObject({
+      rate: doc(rate, 'Legitimate messages per user: "5/day".'),
+      spread: doc(z.number().min(0).max(5).default(0), 'Spread between users (coefficient of variation of a lognormal; 0 = everyone alike, 1 = heavy-tailed).'),
+      diurnal: doc(z.union([z.enum(DIURNAL_PROFILES), z.array(z.number().min(0)).length(24)]).default('flat'), 'When in the day mail is sent: a named profile or 24 hourly weights.'),
+      to: doc(destinationsSchema, 'Destination domains with their shares: `{ gmail.example: 60%, btinternet.example: 40% }`.'),
+      size: doc(size.prefault('20KB'), 'Message size.'),
+    }).optional(),
+    'The legitimate mail the users send.',
+  ),
+  mailClient: doc(mailClientSchema.optional(), 'How their mail programs are set up.'),
+  zombies: doc(
+    strictObject({
+      share: doc(share, 'The share of the group\'s machines that are zombies.'),
+      rate: doc(rate, 'Spam per zombie while active: "200/hour".'),
+      to: doc(destinationsSchema, 'Domains the spam goes to.'),
+      via: doc(z.enum(['direct', 'smart-host']).default('direct'), '`direct`: straight to the recipients\' MX on port 25; `smart-host`: through the group\'s configured server.'),
+      size: doc(size.prefault('5KB'), 'Spam size.'),
+    }).optional(),
+    'Spam-sending zombies among the group\'s machines.',
+  ),
+  note: doc(text.optional(), 'Who these users are, for the reader.'),
+});
+
+/** A client group as validated. */
+export type GroupSpec = z.output<typeof groupSchema>;
+
+function* defines(raw: unknown): Iterable<NameSite> {
+  for (const { index, name: n } of namedItems(raw)) yield { kind: 'group', name: n, path: [index, 'name'] };
+}
+
+function* uses(raw: unknown): Iterable<NameSite> {
+  for (const { index, item } of namedItems(raw)) {
+    if (typeof item['isp'] === 'string') yield { kind: 'isp', name: item['isp'], path: [index, 'isp'] };
+    const mc = item['mailClient'] as Record<string, unknown> | undefined;
+    if (typeof mc?.['server'] === 'string') yield { kind: 'server', name: mc['server'], path: [index, 'mailClient', 'server'] };
+  }
+}
+
+/** The `clientGroups` section's entry in the world table. */
+export const groupsSection = {
+  schema: z.array(groupSchema).default([]),
+  description: 'Groups of subscribers: count, line, OS, mail client, sending rate, zombies.',
+  definesKinds: ['group'],
+  defines,
+  uses,
+} satisfies WorldSection;
