@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { runDemo } from './demo.js';
 import { addListCommand } from './list.js';
+import { addRunCommand } from './run.js';
 import { packageVersion } from './package-root.js';
 import { addSchemaCommand } from './schema.js';
 import { addValidateCommand } from './validate.js';
@@ -27,6 +28,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .action(() => {
       out(`${runDemo().join('\n')}\n`);
     });
+  addRunCommand(program, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true });
   addValidateCommand(program, out, err);
   addListCommand(program, out, err);
   addSchemaCommand(program, out, err);

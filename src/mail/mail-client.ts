@@ -8,7 +8,7 @@
 import type { ProcessBody } from '../engine/index.js';
 import type { Host } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage } from './message.js';
-import { smtpSession, type SessionResult } from './smtp-client.js';
+import { type ClientSettings, smtpSession, type SessionResult } from './smtp-client.js';
 
 /** How a mail program is set up to send. */
 export interface MailClientConfig {
@@ -89,7 +89,12 @@ function kindOf(name: string): 'ECONNREFUSED' | 'ECONNRESET' | 'EHOSTUNREACH' | 
  * everything else goes through an SMTP session (the OS's connect timeout applies: mail
  * programs do not shorten it).
  */
-export function* submit(host: Host, cfg: MailClientConfig, message: MailMessage): ProcessBody<SendResult> {
+export function* submit(
+  host: Host,
+  cfg: MailClientConfig,
+  message: MailMessage,
+  hooks: { readonly onConnect?: ClientSettings['onConnect'] } = {},
+): ProcessBody<SendResult> {
   const address = host.network.dns.resolve(cfg.server);
   if (address === null) {
     return { ok: false, error: 'unreachable', shown: `Could not find the server ${cfg.server}`, attempt: null, flow: 0 };
@@ -97,7 +102,14 @@ export function* submit(host: Host, cfg: MailClientConfig, message: MailMessage)
   const res: SessionResult = yield* smtpSession(
     host,
     { name: cfg.server, address, port: cfg.port },
-    { by: 'client', ehloName: host.name, tls: cfg.tls, verifyCertificate: true, ...(cfg.auth === undefined ? {} : { auth: cfg.auth }) },
+    {
+      by: 'client',
+      ehloName: host.name,
+      tls: cfg.tls,
+      verifyCertificate: true,
+      ...(cfg.auth === undefined ? {} : { auth: cfg.auth }),
+      ...(hooks.onConnect === undefined ? {} : { onConnect: hooks.onConnect }),
+    },
     message,
   );
   const a = res.attempt;

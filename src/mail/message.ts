@@ -83,8 +83,15 @@ export class MessageLife {
   private endAt = Infinity;
   /** Delay warnings sent to the author. */
   warnings = 0;
+  /**
+   * The envelope as it travels now: the message itself, until a forwarder re-addresses it
+   * (same author and sender, new recipient).
+   */
+  envelope: MailMessage;
 
-  constructor(readonly message: MailMessage) {}
+  constructor(readonly message: MailMessage) {
+    this.envelope = message;
+  }
 
   /** The fate so far. */
   get fate(): Fate {

@@ -39,6 +39,11 @@ export interface MtaQueueOptions {
   readonly onEnd?: (life: MessageLife) => void;
   /** Told when a delay warning goes to the author. */
   readonly onDelayWarning?: (life: MessageLife) => void;
+  /**
+   * When true, a message accepted by the next server leaves this queue without ending its
+   * life: the next hop (or the final mailbox) decides its fate. Bounces always end it.
+   */
+  readonly handOff?: boolean;
 }
 
 /** One MTA's outbound queue. */
@@ -137,7 +142,9 @@ export class MtaQueue {
   }
 
   private finish(life: MessageLife, fate: 'delivered' | 'bounced'): void {
-    life.end(fate, this.sim.now);
+    if (fate === 'bounced' || this.opts.handOff !== true) {
+      if (life.fate === 'queued') life.end(fate, this.sim.now);
+    }
     this.waiting.delete(life);
     this.opts.onEnd?.(life);
   }

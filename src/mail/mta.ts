@@ -10,7 +10,7 @@ import type { Host } from '../net/index.js';
 import type { Attempt, MessageLife } from './message.js';
 import { MtaQueue } from './mta-queue.js';
 import type { RetryProfile, TlsFallback } from './retry-profile.js';
-import { type ClientTls, smtpSession } from './smtp-client.js';
+import { type ClientSettings, type ClientTls, smtpSession } from './smtp-client.js';
 
 /** How an MTA sends. */
 export interface MtaConfig {
@@ -31,6 +31,13 @@ export interface MtaConfig {
   readonly onDelayWarning?: (life: MessageLife) => void;
   /** Told of each attempt, with its connection's flow id. */
   readonly onAttempt?: (life: MessageLife, attempt: Attempt, flow: number) => void;
+  /** Told when each connection attempt has its outcome. */
+  readonly onConnect?: ClientSettings['onConnect'];
+  /**
+   * True when acceptance by the next server is a hand-off, not the end of the message's life
+   * (a world that ends lives at the final mailbox sets this).
+   */
+  readonly handOff?: boolean;
 }
 
 /** An MTA on a host. */
@@ -50,6 +57,7 @@ export class Mta {
       attempt: (life, destination, opts) => this.attempt(life, destination, opts.tls),
       ...(config.onEnd === undefined ? {} : { onEnd: config.onEnd }),
       ...(config.onDelayWarning === undefined ? {} : { onDelayWarning: config.onDelayWarning }),
+      ...(config.handOff === undefined ? {} : { handOff: config.handOff }),
     });
   }
 
@@ -82,8 +90,9 @@ export class Mta {
           verifyCertificate: false,
           ...(cfg.relayHost?.auth === undefined ? {} : { auth: cfg.relayHost.auth }),
           ...(cfg.profile.connectTimeout === null ? {} : { connectTimeout: cfg.profile.connectTimeout }),
+          ...(cfg.onConnect === undefined ? {} : { onConnect: cfg.onConnect }),
         },
-        life.message,
+        life.envelope,
       );
       cfg.onAttempt?.(life, res.attempt, res.flow);
       last = res.attempt;

@@ -54,6 +54,8 @@ export interface ClientSettings {
   /** The application's connect timeout (Postfix: 30 s), or undefined to wait for the OS. */
   readonly connectTimeout?: number;
   readonly timeouts?: CommandTimeouts;
+  /** Told as soon as the connection attempt has its outcome (for traces). */
+  readonly onConnect?: (report: ConnectReport, flow: number, target: SessionTarget) => void;
 }
 
 /** Where to connect. */
@@ -87,6 +89,7 @@ export function* smtpSession(host: Host, target: SessionTarget, settings: Client
   const conn = host.tcp.connect(target.address, target.port, settings.connectTimeout === undefined ? {} : { timeout: settings.connectTimeout });
   void conn.inbox; // queue what arrives before this process next runs
   const report = (yield conn.connected) as ConnectReport;
+  settings.onConnect?.(report, conn.id, target);
   const finish = (result: Attempt['result'], cause?: FailureCause): SessionResult => {
     const attempt: Attempt = {
       start,

@@ -37,8 +37,8 @@ export interface SmtpServerConfig {
   readonly listeners: readonly ListenerConfig[];
   /** TLS set-up, needed when any listener offers TLS. */
   readonly tls?: TlsServerConfig;
-  /** Whether AUTH is offered, and the accounts. */
-  readonly accounts?: ReadonlyMap<string, string>;
+  /** Whether AUTH is offered, and the accounts (a user → password map, or a check). */
+  readonly accounts?: ReadonlyMap<string, string> | ((user: string, password: string) => boolean);
   /** Domains this server accepts mail for (no relaying needed). */
   readonly localDomains?: readonly string[];
   /** Client addresses allowed to relay without AUTH (the ISP's own subscriber lines). */
@@ -58,6 +58,8 @@ export interface SmtpServerConfig {
   readonly idleTimeout?: number;
   /** Called with each accepted message: deliver it locally, or queue it onward. */
   readonly onAccept?: (message: MailMessage, session: SessionInfo) => void;
+  /** Told of every refusal the server gives (for traces). */
+  readonly onRefusal?: (reply: SmtpReply, client: Address) => void;
 }
 
 /** What the server knows of a session when it accepts a message. */
@@ -84,10 +86,14 @@ export class SmtpServer {
   private readonly sim: Simulation;
   private nextId = 1;
 
+  /** The policy in force; `reconfigure` replaces it during a run (a fix, a new limit). */
+  config: SmtpServerConfig;
+
   constructor(
     readonly host: Host,
-    readonly config: SmtpServerConfig,
+    config: SmtpServerConfig,
   ) {
+    this.config = config;
     this.sim = host.network.sim;
     for (const l of config.listeners) {
       if (l.tls !== 'none' && config.tls === undefined) throw new Error(`${config.name}: port ${l.port} offers TLS but the server has no TLS set-up`);
@@ -97,6 +103,11 @@ export class SmtpServer {
         this.sim.process(this.session(conn, l), { name: `${config.name}:${l.port}/${conn.id}` });
       });
     }
+  }
+
+  /** Replaces the policy from now on (ports stay as they were); sessions under way keep theirs. */
+  reconfigure(change: Partial<Omit<SmtpServerConfig, 'listeners' | 'name'>>): void {
+    this.config = { ...this.config, ...change };
   }
 
   private *session(conn: TcpConnection, listener: ListenerConfig): ProcessBody<void> {
@@ -115,6 +126,7 @@ export class SmtpServer {
     const refuse = (r: SmtpReply): void => {
       if (r.code >= 500) this.stats.rejected++;
       else this.stats.deferred++;
+      this.config.onRefusal?.(r, clientIp);
       send(r);
     };
 
@@ -298,9 +310,10 @@ function decodePlain(arg: string): [string, string] | null {
   return parts.length === 3 ? [parts[1] as string, parts[2] as string] : null;
 }
 
-function checkPlain(arg: string, accounts: ReadonlyMap<string, string>): boolean {
+function checkPlain(arg: string, accounts: ReadonlyMap<string, string> | ((user: string, password: string) => boolean)): boolean {
   const up = decodePlain(arg);
-  return up !== null && accounts.get(up[0]) === up[1];
+  if (up === null) return false;
+  return typeof accounts === 'function' ? accounts(up[0], up[1]) : accounts.get(up[0]) === up[1];
 }
 
 function decodePlainUser(arg: string): string {

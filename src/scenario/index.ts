@@ -52,6 +52,11 @@ export {
   type Share,
   UnitError,
 } from './units.js';
+export { BASE_VARIANT } from './references.js';
 export { type LoadedScenario, type LoadOptions, loadScenario, locate, selectVariant, validateSource } from './validate.js';
-export { applyOverride, REMOVE_KEY, variantSchema, variantsSchema } from './variants.js';
+export { applyOverride, BEFORE_KEY, REMOVE_KEY, variantSchema, variantsSchema } from './variants.js';
 export { namedItems, type World, WORLD_SECTIONS, type WorldSection, worldSchema } from './world.js';
+export { DIURNAL_PROFILES, type GroupSpec, groupSchema, type MailClientSpec, mailClientSchema } from './world-groups.js';
+export { dnsSchema, internetSchema, latencySchema, type LatencySpec } from './world-internet.js';
+export { contractSchema, type IspSpec, ispSchema, type RuleSpecInput, ruleSchema } from './world-isps.js';
+export { mtaSchema, serverSchema, type ServerSpec } from './world-servers.js';

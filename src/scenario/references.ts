@@ -70,6 +70,9 @@ function where(p: Position | undefined, from: Position | undefined): string {
   return from !== undefined && from.file === p.file ? `line ${p.line}` : `${p.file}:${p.line}:${p.column}`;
 }
 
+/** The name by which expectations and `portsim run --variant` refer to the scenario itself. */
+export const BASE_VARIANT = 'base';
+
 /**
  * Checks the names of a raw scenario: duplicates among definitions, and uses of undefined
  * names (with the closest defined name as a suggestion). `variantNames`, when given, are the
@@ -87,7 +90,14 @@ export function checkReferences(raw: unknown, positions: PositionIndex, variantN
         ? Object.keys(variants).map((n) => ({ kind: 'variant', name: n, path: ['variants', n] }))
         : [];
   const defined = new Map<string, Map<string, Position | undefined>>();
-  for (const d of [...defines, ...variantSites]) {
+  // "base" always names the scenario itself, so that an expectation can apply to it alone.
+  for (const v of variantSites) {
+    if (v.name === BASE_VARIANT && v.path.length > 0) {
+      problems.push({ at: positions.locate(raw, v.path, 'key'), path: v.path, message: `'${BASE_VARIANT}' names the scenario itself; give this variant another name` });
+    }
+  }
+  defined.set('variant', new Map([[BASE_VARIANT, undefined]]));
+  for (const d of [...defines, ...variantSites.filter((v) => v.name !== BASE_VARIANT)]) {
     const at = positions.locate(raw, d.path);
     let names = defined.get(d.kind);
     if (names === undefined) defined.set(d.kind, (names = new Map()));

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { BASE_VARIANT } from './references.js';
 import { formatProblem, type ScenarioProblem, ScenarioError } from './errors.js';
 import { problemsFromIssues } from './issues.js';
 import { scenarioErrorMap } from './messages.js';
@@ -121,7 +122,7 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
  * @throws ScenarioError for an unknown variant, suggesting the closest name.
  */
 export function selectVariant(loaded: LoadedScenario, name: string | undefined): Scenario {
-  if (name === undefined) return loaded.scenario;
+  if (name === undefined || name === BASE_VARIANT) return loaded.scenario;
   const v = loaded.variants.get(name);
   if (v !== undefined) return v;
   const known = [...loaded.variants.keys()];

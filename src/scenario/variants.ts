@@ -20,7 +20,9 @@
  *   `null` (`~`) removes it;
  * - **lists of named items** (every item a mapping with a `name`, in the base and in the
  *   override) merge by name: an item whose name the base has merges into it, in the base's
- *   order; a new name is appended; an item with `$remove: true` removes the base's item;
+ *   order; a new name is appended, or inserted before the base's item named by its
+ *   `$before` (where order matters, as in firewall rules); an item with `$remove: true`
+ *   removes the base's item;
  * - **anything else** (numbers, text, unnamed lists) is replaced.
  *
  * The merged document is validated like a scenario of its own, and every problem in it points
@@ -44,6 +46,9 @@ export const variantsSchema = z.record(name, variantSchema).default({});
 
 /** The key that removes a named item in a variant. */
 export const REMOVE_KEY = '$remove';
+
+/** The key that puts a new named item before the base's item of that name. */
+export const BEFORE_KEY = '$before';
 
 type Plain = Record<string, unknown>;
 
@@ -98,7 +103,26 @@ export function applyOverride(
     const entry = positions.record(out, from?.at ?? over!.at);
     const byName = new Map(override.map((item, i) => [item['name'] as string, { item, i }]));
     const used = new Set<string>();
+    const baseNames = new Set(base.map((item) => item['name'] as string));
+    const before = new Map<string, number[]>();
+    override.forEach((item, i) => {
+      const anchor = item[BEFORE_KEY];
+      if (anchor === undefined || baseNames.has(item['name'] as string)) return;
+      if (typeof anchor !== 'string' || !baseNames.has(anchor)) {
+        problems.push({ at: positions.locate(override, [i, BEFORE_KEY]), path: [...path, i, BEFORE_KEY], message: `cannot insert before '${String(anchor)}': the base scenario has no item of that name here` });
+        return;
+      }
+      before.set(anchor, [...(before.get(anchor) ?? []), i]);
+    });
+    const insert = (i: number): void => {
+      const item = override[i] as Plain;
+      used.add(item['name'] as string);
+      delete item[BEFORE_KEY]; // a directive of the merge, not part of the item
+      copyPos(over, entry, i, out.length);
+      out.push(item);
+    };
     base.forEach((item, i) => {
+      for (const j of before.get(item['name'] as string) ?? []) insert(j);
       const o = byName.get(item['name'] as string);
       if (o === undefined) {
         copyPos(from, entry, i, out.length);

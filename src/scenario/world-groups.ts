@@ -36,7 +36,7 @@ export const groupSchema = strictObject({
   line: doc(name, 'The line class, one of the ISP\'s `lines`.'),
   count: doc(z.int().min(1).max(10_000_000), 'How many subscribers.'),
   os: doc(
-    z.union([z.enum(OS_NAMES), z.record(z.enum(OS_NAMES), share)]).default('windows'),
+    z.union([z.enum(OS_NAMES), z.partialRecord(z.enum(OS_NAMES), share)]).default('windows'),
     'Operating system, or a mix: `{ windows: 70%, macos: 30% }`. It decides connect timeouts and error texts.',
   ),
   domain: doc(text.optional(), 'The domain in the users\' addresses (default: the group name + ".example").'),

@@ -32,6 +32,7 @@ const endpointSchema = strictObject({
   prefixes: doc(z.array(text).optional(), 'CIDR blocks or addresses.'),
   hosts: doc(z.array(name).optional(), 'Server names.'),
   groups: doc(z.array(name).optional(), 'Host groups of this ISP\'s firewall.'),
+  clientGroups: doc(z.array(name).optional(), 'Every subscriber of these client groups (an exception for one customer\'s line).'),
   not: doc(z.boolean().optional(), 'Match everything except these.'),
 });
 
@@ -130,6 +131,10 @@ function* uses(raw: unknown): Iterable<NameSite> {
         const hosts = (r.item[end] as Record<string, unknown> | undefined)?.['hosts'];
         if (Array.isArray(hosts)) {
           for (const [i, h] of hosts.entries()) if (typeof h === 'string') yield { kind: 'server', name: h, path: [index, 'firewall', 'rules', r.index, end, 'hosts', i] };
+        }
+        const groups = (r.item[end] as Record<string, unknown> | undefined)?.['clientGroups'];
+        if (Array.isArray(groups)) {
+          for (const [i, g] of groups.entries()) if (typeof g === 'string') yield { kind: 'group', name: g, path: [index, 'firewall', 'rules', r.index, end, 'clientGroups', i] };
         }
       }
     }

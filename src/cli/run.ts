@@ -1,0 +1,141 @@
+/**
+ * `portsim run <scenario>`: runs a scenario (or one of its variants), prints the outcome
+ * report, checks the scenario's expectations, and writes the trace when asked.
+ *
+ * Exit codes: 0 when every expectation holds, 1 when one fails, 2 for bad usage or a bad
+ * scenario (with `file:line:column` messages, never a stack trace).
+ *
+ * @module
+ */
+import { hrtime } from 'node:process';
+import { type Command, InvalidArgumentError } from 'commander';
+import { DurationError, formatDuration, parseDuration } from '../engine/index.js';
+import { formatReport, type RunResult, runScenario, setEngineVersion, traceHeader } from '../run/index.js';
+import { formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
+import { TraceWriter } from '../trace/index.js';
+import { WorldError } from '../world/index.js';
+import { EXIT_INVALID, exitWith } from './cli-exit.js';
+import { packageVersion } from './package-root.js';
+
+/** Exit code of a run whose expectations failed. */
+export const EXIT_EXPECTATIONS = 1;
+
+interface RunFlags {
+  variant?: string;
+  seed?: string;
+  until?: number;
+  trace?: string;
+  json?: boolean;
+}
+
+function durationArg(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    if (e instanceof DurationError) throw new InvalidArgumentError(e.message);
+    throw e;
+  }
+}
+
+function seedArg(text: string): string {
+  if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`a seed is a whole number >= 0, got "${text}"`);
+  return text;
+}
+
+/** A progress bar with an ETA on a terminal's stderr, shown only once a run lasts over two seconds. */
+function progressBar(write: (s: string) => void, enabled: boolean): { update: (f: number) => void; done: () => void } {
+  if (!enabled) return { update: () => undefined, done: () => undefined };
+  const t0 = Number(hrtime.bigint()) / 1e9;
+  let shown = false;
+  return {
+    update(f) {
+      const elapsed = Number(hrtime.bigint()) / 1e9 - t0;
+      if (elapsed < 2 || f <= 0) return;
+      shown = true;
+      const width = 30;
+      const full = Math.round(f * width);
+      const eta = (elapsed / f) * (1 - f);
+      write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%  ETA ${formatDuration(Math.round(eta))}   `);
+    },
+    done() {
+      if (shown) write('\r\u001b[K');
+    },
+  };
+}
+
+/** Loads a scenario, turning its problems into messages and exit code 2. */
+export function loadOrExit(file: string, err: (s: string) => void): LoadedScenario {
+  try {
+    return loadScenario(file);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    err(`${e.lines().join('\n')}\n`);
+    exitWith(EXIT_INVALID, 'invalidScenario');
+  }
+}
+
+/** Runs `loaded`, reporting a world-building problem at its place in the file (exit 2). */
+export function runOrExit(loaded: LoadedScenario, err: (s: string) => void, run: () => RunResult): RunResult {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      err(`${e.lines().join('\n')}\n`);
+      exitWith(EXIT_INVALID, 'invalidScenario');
+    }
+    if (e instanceof WorldError) {
+      const at = locate(loaded, e.path);
+      err(`${formatProblem({ at, file: loaded.source.file, path: [...e.path], message: e.message })}\n`);
+      exitWith(EXIT_INVALID, 'invalidScenario');
+    }
+    throw e;
+  }
+}
+
+/** Adds the `run` command to `program`. */
+export function addRunCommand(program: Command, out: (s: string) => void, err: (s: string) => void, options: { isTTY: boolean; stderrTTY: boolean }): void {
+  program
+    .command('run')
+    .description('run a scenario, print its outcome report and check its expectations (exit 1 if one fails)')
+    .argument('<scenario>', 'the scenario file (YAML)')
+    .option('--variant <name>', "run one of the scenario's variants instead of the base scenario")
+    .option('--seed <n>', "override the scenario's seed", seedArg)
+    .option('--until <duration>', 'stop the run early, e.g. 2d', durationArg)
+    .option('--trace <file>', 'write the run\'s trace to FILE (for portsim replay and export)')
+    .option('--json', 'print the report as JSON on stdout, and nothing else there')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  portsim run scenarios/lime-stlucia-port25.yaml\n  portsim run scenarios/bt-internet-throttle.yaml --variant fixed --json\n  portsim run my.yaml --seed 7 --until 2d --trace my.trace',
+    )
+    .action((file: string, flags: RunFlags) => {
+      setEngineVersion(packageVersion());
+      const loaded = loadOrExit(file, err);
+      const runOpts = {
+        ...(flags.variant === undefined ? {} : { variant: flags.variant }),
+        ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+        ...(flags.until === undefined ? {} : { until: flags.until }),
+      };
+      let writer: TraceWriter | null = null;
+      const bar = progressBar(err, options.stderrTTY);
+      const result = runOrExit(loaded, err, () => {
+        const header = traceHeader(loaded, runOpts); // also checks the variant's name
+        if (flags.trace !== undefined) writer = new TraceWriter(flags.trace, header);
+        try {
+          const r = runScenario(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress: bar.update });
+          (writer as TraceWriter | null)?.close();
+          return r;
+        } catch (e) {
+          (writer as TraceWriter | null)?.abort();
+          throw e;
+        } finally {
+          bar.done();
+        }
+      });
+      if (flags.json === true) out(`${JSON.stringify(result.report, null, 2)}\n`);
+      else {
+        out(formatReport(result.report));
+        if (flags.trace !== undefined) out(`\ntrace written to ${flags.trace}\n`);
+      }
+      if (result.report.expectations.some((x) => !x.passed)) exitWith(EXIT_EXPECTATIONS, 'expectationsFailed');
+    });
+}

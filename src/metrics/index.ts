@@ -1,0 +1,18 @@
+/**
+ * Metrics: the run report's plain-data shape and the small statistics it needs.
+ *
+ * @module
+ */
+export {
+  emptyGroupReport,
+  type ExpectationReport,
+  type GroupReport,
+  type ListingReport,
+  quantile,
+  REPORT_VERSION,
+  type RuleReport,
+  type RunReport,
+  type ServerReport,
+  USER_ERROR_KINDS,
+  type UserErrorKind,
+} from './report.js';

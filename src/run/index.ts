@@ -1,0 +1,8 @@
+/**
+ * Runs: a scenario, a seed and a simulation, to a report and a trace.
+ *
+ * @module
+ */
+export { checkExpectations } from './expectations.js';
+export { formatReport } from './report-text.js';
+export { durationText, type RunOptions, type RunResult, runScenario, setEngineVersion, traceHeader, type TraceSink } from './run.js';

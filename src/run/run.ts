@@ -1,0 +1,428 @@
+/**
+ * One run: a scenario (one of its variants), a seed, a simulation, the world built on it, and
+ * the records it emits, to a trace and into the report.
+ *
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { formatDuration, Simulation } from '../engine/index.js';
+import type { Attempt, MessageLife, SendResult } from '../mail/index.js';
+import { emptyGroupReport, type GroupReport, type ListingReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind } from '../metrics/index.js';
+import { type ConnectReport, flagString, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
+import { BASE_VARIANT, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
+import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
+import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
+import { checkExpectations } from './expectations.js';
+
+/** Where a run's records go. */
+export interface TraceSink {
+  write(event: TraceEvent): void;
+}
+
+/** How to run. */
+export interface RunOptions {
+  /** A variant's name; the base scenario when absent. */
+  variant?: string;
+  /** Overrides the scenario's seed. */
+  seed?: string;
+  /** Stops the run early, at this many seconds (never later than the scenario's duration). */
+  until?: number;
+  /** Receives the trace records, in time order. */
+  trace?: TraceSink;
+  /** Told how far the run has got, from 0 to 1, now and then. */
+  progress?: (fraction: number) => void;
+  /** Delivery later than this counts as late (default 1 h). */
+  lateAfter?: number;
+}
+
+/** What a run leaves. */
+export interface RunResult {
+  report: RunReport;
+  world: World;
+}
+
+/** portsim's own version, for traces and reports; set by the caller that knows the package. */
+let engineVersion = '0.0.0';
+
+/** Tells the run layer the package version to stamp into traces. */
+export function setEngineVersion(v: string): void {
+  engineVersion = v;
+}
+
+/** The trace header of a run of `loaded` (its variant and seed as given). */
+export function traceHeader(loaded: LoadedScenario, options: RunOptions = {}): TraceHeader {
+  const scenario = selectVariant(loaded, options.variant);
+  const seed = options.seed ?? String(scenario.seed);
+  const text = JSON.stringify(scenario);
+  return {
+    title: scenario.title,
+    variant: options.variant ?? 'base',
+    scenario: text,
+    scenarioHash: createHash('sha256').update(text).digest('hex'),
+    seed,
+    engineVersion,
+    start: new Date((scenario.start ?? 0) * 1000).toISOString(),
+    entities: {
+      isps: scenario.world.isps.map((i) => ({ name: i.name, rules: (i.firewall?.rules ?? []).map((r) => ({ id: `${i.name}/${r.name}`, text: ruleText(r) })) })),
+      groups: scenario.world.clientGroups.map((g) => ({ name: g.name, isp: g.isp, clients: g.count })),
+      servers: scenario.world.servers.map((s) => ({ name: s.name })),
+      lists: scenario.world.servers.flatMap((s) => s.reputation?.lists.map((l) => l.name) ?? []),
+    },
+  };
+}
+
+function ruleText(r: RuleSpecInput): string {
+  const parts: string[] = [];
+  if (r.direction !== undefined) parts.push(r.direction);
+  if (r.protocol !== undefined) parts.push(String(r.protocol));
+  if (r.destinationPorts !== undefined) parts.push(`port ${String(r.destinationPorts)}`);
+  if (r.lineClasses !== undefined) parts.push(`on ${r.lineClasses.join(', ')}`);
+  if (r.app !== undefined) parts.push(`app ${String(r.app)}`);
+  if (r.destination?.hosts !== undefined) parts.push(`${r.destination.not === true ? 'not to' : 'to'} ${r.destination.hosts.join(', ')}`);
+  const action = typeof r.action === 'string' ? r.action : r.action.type === 'reject' ? `reject with ${r.action.with}` : r.action.type === 'redirect' ? `redirect to ${r.action.to}` : r.action.type;
+  return `${parts.join(' ')}${parts.length > 0 ? ': ' : ''}${action}`;
+}
+
+const SMTP_PORTS = new Set([25, 465, 587, 2525]);
+
+/**
+ * Runs `loaded` (or one of its variants) and returns its report, with the expectations that
+ * apply to this variant checked.
+ */
+export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunResult {
+  if (options.variant === BASE_VARIANT) options = { ...options, variant: undefined } as RunOptions;
+  const scenario = selectVariant(loaded, options.variant);
+  const seed = options.seed ?? String(scenario.seed);
+  const end = Math.min(scenario.duration, options.until ?? Infinity);
+  const lateAfter = options.lateAfter ?? 3600;
+  const sim = new Simulation();
+  const trace = options.trace;
+  let lastT = 0;
+  const emit = (e: TraceEvent): void => {
+    if (trace === undefined) return;
+    lastT = Math.max(lastT, e.t);
+    trace.write(e.t < lastT ? { ...e, t: lastT } : e);
+  };
+  const now = (): number => sim.now;
+
+  // What users saw, per group and class.
+  const errors = new Map<string, Record<UserErrorKind, number>>();
+  const affected = new Map<string, Set<number>>();
+  const firstSeen = new Set<string>();
+  const captions = scenario.captions.filter((c) => c.first !== undefined);
+  const onFirst = (what: string, group: string | undefined, server: string | undefined): void => {
+    for (const c of captions) {
+      if (c.first !== what || (c.group !== undefined && c.group !== group) || (c.server !== undefined && c.server !== server)) continue;
+      const key = `${c.first}/${c.group ?? ''}/${c.server ?? ''}`;
+      if (firstSeen.has(key)) continue;
+      firstSeen.add(key);
+      emit({ kind: 'caption', t: now(), text: c.text });
+    }
+  };
+  const stage = (life: MessageLife, st: MessageStage, extra: Partial<Extract<TraceEvent, { kind: 'message' }>> = {}): void => {
+    const m = life.message;
+    emit({ kind: 'message', t: now(), msg: m.id, group: m.group, client: `${m.group}/${m.client}`, cls: m.cls, stage: st, ...extra });
+  };
+  const attemptFields = (a: Attempt): Partial<Extract<TraceEvent, { kind: 'message' }>> => ({
+    by: a.by,
+    server: a.server,
+    port: a.port,
+    ...(a.cause?.kind === 'reply' ? { reply: `${a.cause.reply.code}${a.cause.reply.enhanced === undefined ? '' : ` ${a.cause.reply.enhanced}`} ${a.cause.reply.text}` } : {}),
+    ...(a.cause === undefined ? {} : { cause: causeText(a.cause) }),
+    ...(a.flow === undefined ? {} : { flow: a.flow }),
+  });
+
+  // Firewall verdicts by flow, to name the rule behind a failed connection.
+  const blockedBy = new Map<number, string>();
+
+  const observer: WorldObserver = {
+    messageWritten(life) {
+      stage(life, 'created');
+    },
+    sendResult(life, client, result: SendResult) {
+      if (result.ok) {
+        stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
+        return;
+      }
+      const key = `${client.group}/${life.message.cls}`;
+      let e = errors.get(key);
+      if (e === undefined) errors.set(key, (e = emptyGroupReport('', 'legit', 0).userErrors));
+      e[result.error]++;
+      let a = affected.get(key);
+      if (a === undefined) affected.set(key, (a = new Set()));
+      a.add(client.index);
+      const rule = blockedBy.get(result.flow);
+      stage(life, 'failed', { ...(result.attempt === null ? {} : attemptFields(result.attempt)), by: 'client', cause: result.shown, ...(rule === undefined ? {} : { rule }) });
+      emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'error', detail: result.shown });
+      onFirst(result.error, client.group, result.attempt?.server);
+    },
+    connected(client, by, report: ConnectReport, flow, server, port) {
+      const rule = blockedBy.get(flow);
+      emit({
+        kind: 'connect',
+        t: now(),
+        flow,
+        group: client?.group ?? by,
+        client: client?.id ?? by,
+        server,
+        port,
+        outcome: report.outcome,
+        ...(report.errno === null ? {} : { errno: report.errno.name }),
+        elapsed: report.elapsed,
+        ...(rule === undefined ? {} : { rule }),
+      });
+      if (report.outcome === 'timed-out') onFirst('timeout', client?.group, server);
+      else if (report.outcome !== 'connected') onFirst(report.outcome, client?.group, server);
+    },
+    relayAttempt(life, attempt) {
+      stage(life, attempt.result === 'accepted' ? 'accepted' : attempt.result, attemptFields(attempt));
+    },
+    delivered(life, server) {
+      stage(life, 'delivered', { server });
+      onFirst('delivered', life.message.group, server);
+    },
+    bounced(life, by) {
+      stage(life, 'bounced', { by, cause: causeText(life.lastCause()) });
+      onFirst('bounced', life.message.group, by);
+    },
+    delayWarning(life, by) {
+      stage(life, 'warned', { by });
+    },
+    changed(text) {
+      emit({ kind: 'change', t: now(), text });
+    },
+  };
+
+  const world = buildWorld(sim, scenario, seed, observer);
+
+  // Packet records for the sampled clients' flows (every flow at `packets` fidelity).
+  const sample = scenario.fidelity.packetSample;
+  const sampled = (hostName: string): boolean => {
+    if (sample >= 1) return true;
+    if (sample <= 0) return false;
+    const h = createHash('sha1').update(hostName).digest();
+    return h.readUInt32BE(0) / 2 ** 32 < sample;
+  };
+  const clientOf = new Map<string, { group: string; client: string }>();
+  for (const g of world.groups.values()) for (const c of g.clients) clientOf.set(c.host.name, { group: c.group, client: c.id });
+  const recorded = new Set<number>();
+  const flowClient = new Map<number, number>();
+  world.net.observe((e: NetEvent) => {
+    if (e.type === 'verdict' && e.rule !== null && e.action !== 'accept' && !e.action.startsWith('log')) {
+      blockedBy.set(e.packet.flow, `${e.isp}/${e.rule}`);
+      onFirst('ruleHit', undefined, undefined);
+    }
+    if (trace === undefined || sample <= 0) return;
+    if (e.type === 'send') {
+      const p = e.packet;
+      if (p.protocol === IpProtocol.TCP && (p.flags & 0x12) === 0x02) {
+        flowClient.set(p.flow, p.src);
+        if (sampled(e.host)) recorded.add(p.flow);
+      } else if (p.protocol !== IpProtocol.TCP && sampled(e.host)) recorded.add(p.flow);
+      if (!recorded.has(p.flow)) return;
+      const who = clientOf.get(e.host);
+      emit(packetEvent(p, e.time, who === undefined ? 'server' : 'client', who));
+    } else if (e.type === 'verdict' && e.rule !== null && recorded.has(e.packet.flow) && e.action !== 'accept') {
+      emit({ ...packetEvent(e.packet, e.time, 'isp', undefined), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
+    } else if (e.type === 'inject' && recorded.has(e.packet.flow)) {
+      emit({ ...packetEvent(e.packet, e.time, 'isp', undefined), ...(e.rule === null ? {} : { verdict: { isp: e.isp, rule: e.rule, action: 'reset' as const } }) });
+    } else if (e.type === 'deliver' && recorded.has(e.packet.flow)) {
+      const p = e.packet;
+      if (p.payload?.text === null || p.payload === null || !(SMTP_PORTS.has(p.srcPort) || SMTP_PORTS.has(p.dstPort))) return;
+      if (p.payload.label !== 'smtp') return;
+      const from = flowClient.get(p.flow) === p.src ? 'client' : 'server';
+      for (const line of (p.payload.text ?? '').split(/\r?\n/)) {
+        if (line === '' || line === '.') continue;
+        emit({ kind: 'smtp', t: e.time, flow: p.flow, from, line });
+        if (from === 'client' && /^(From|To|Message-ID|Subject):/.test(line)) break; // message content: its headers only
+      }
+    }
+  });
+
+  // Captions and questions at moments.
+  for (const c of scenario.captions) if (c.at !== undefined) sim.at(c.at, () => emit({ kind: 'caption', t: now(), text: c.text }));
+  for (const q of scenario.questions) {
+    sim.at(q.at ?? 0, () => emit({ kind: 'question', t: now(), prompt: q.prompt, answer: answerNow(q.answer, world, lateAfter) }));
+  }
+
+  // Listings and queue depths are polled as the run goes, at one simulated minute.
+  const listed = new Map<string, number>();
+  const depth = new Map<string, number>();
+  const poll = (): void => {
+    for (const [name, s] of world.servers) {
+      const evs = s.reputation?.events ?? [];
+      const seen = listed.get(name) ?? 0;
+      for (const ev of evs.slice(seen)) {
+        emit({ kind: 'listing', t: now(), list: ev.list, ip: formatAddress(ev.ip), bits: ev.bits, listed: ev.listed });
+        if (ev.listed) onFirst('listed', undefined, name);
+      }
+      listed.set(name, evs.length);
+      const d = s.mta.queue.size;
+      if (d !== (depth.get(name) ?? 0)) {
+        emit({ kind: 'queue', t: now(), server: name, depth: d });
+        depth.set(name, d);
+      }
+    }
+  };
+
+  const steps = 200;
+  for (let k = 1; k <= steps; k++) {
+    const t = (end * k) / steps;
+    while (sim.peek() <= t) {
+      sim.run({ until: Math.min(t, sim.peek() + 60) });
+      poll();
+    }
+    sim.run({ until: t });
+    poll();
+    options.progress?.(k / steps);
+  }
+
+  const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, errors, affected);
+  report.expectations = checkExpectations(scenario, options.variant ?? null, report, world);
+  for (const x of report.expectations) if (!x.passed) emit({ kind: 'expectation', t: end, name: x.text, ok: false, detail: `measured ${x.actualText}` });
+  return { report, world };
+}
+
+function verdictAction(action: string): VerdictAction {
+  if (action.startsWith('redirect')) return 'redirect';
+  if (action.startsWith('reject')) return 'reject';
+  if (action.startsWith('reset')) return 'reset';
+  if (action.startsWith('rate-limit')) return 'rate-limit';
+  if (action.startsWith('strip')) return 'strip-starttls';
+  if (action.startsWith('drop')) return 'drop';
+  return 'accept';
+}
+
+function packetEvent(p: Packet, t: number, from: 'client' | 'server' | 'isp', who: { group: string; client: string } | undefined): Extract<TraceEvent, { kind: 'packet' }> {
+  return {
+    kind: 'packet',
+    t,
+    flow: p.flow,
+    from,
+    src: formatAddress(p.src),
+    dst: formatAddress(p.dst),
+    proto: protocolName(p.protocol) as Protocol,
+    sport: p.srcPort,
+    dport: p.dstPort,
+    flags: (p.protocol === IpProtocol.TCP ? flagString(p.flags) : '') as TcpFlags,
+    seq: p.seq,
+    ack: p.ack,
+    len: p.length,
+    info: p.payload === null ? '' : p.payload.summary(),
+    ...(p.protocol === IpProtocol.ICMP ? { icmp: { type: p.icmpType, code: p.icmpCode } } : {}),
+    ...(who === undefined ? {} : { group: who.group, client: who.client }),
+  };
+}
+
+/** The lives of one group (or all) and class (or both). */
+function livesOf(world: World, cls: 'legit' | 'spam' | 'all', group: string | undefined): MessageLife[] {
+  const out: MessageLife[] = [];
+  for (const l of world.lives.values()) {
+    if ((cls === 'all' || l.message.cls === cls) && (group === undefined || l.message.group === group)) out.push(l);
+  }
+  return out;
+}
+
+/** A mail metric's value now, as text for a question's answer. */
+function answerNow(ref: { subject: { kind: string; class?: string; group?: string }; metric: string }, world: World, lateAfter: number): string {
+  if (ref.subject.kind !== 'mail') return '';
+  const lives = livesOf(world, (ref.subject.class ?? 'all') as 'legit' | 'spam' | 'all', ref.subject.group);
+  const n = lives.length;
+  const count = (f: (l: MessageLife) => boolean): number => lives.filter(f).length;
+  switch (ref.metric) {
+    case 'sent':
+      return String(n);
+    case 'delivered':
+    case 'bounced':
+    case 'failed':
+    case 'queued': {
+      const k = count((l) => l.fate === ref.metric);
+      return `${k} of ${n} (${n === 0 ? 0 : Math.round((1000 * k) / n) / 10}%)`;
+    }
+    case 'late': {
+      const k = count((l) => l.fate === 'delivered' && l.endedAt - l.message.createdAt > lateAfter);
+      return `${k} of ${n}`;
+    }
+    default:
+      return '';
+  }
+}
+
+function buildReport(
+  loaded: LoadedScenario,
+  scenario: Scenario,
+  variant: string | null,
+  seed: string,
+  end: number,
+  events: number,
+  lateAfter: number,
+  world: World,
+  errors: Map<string, Record<UserErrorKind, number>>,
+  affected: Map<string, Set<number>>,
+): RunReport {
+  const groups: GroupReport[] = [];
+  for (const [name, g] of world.groups) {
+    for (const cls of ['legit', 'spam'] as const) {
+      const clients = cls === 'spam' ? g.zombies : g.spec.send === undefined ? 0 : g.clients.length;
+      const r = emptyGroupReport(name, cls, clients);
+      const delays: number[] = [];
+      for (const l of livesOf(world, cls, name)) {
+        r.sent++;
+        if (l.fate === 'delivered') {
+          r.delivered++;
+          const d = l.endedAt - l.message.createdAt;
+          delays.push(d);
+          if (d > lateAfter) r.late++;
+        } else if (l.fate === 'bounced') r.bounced++;
+        else if (l.fate === 'failed' || l.fate === 'dropped') r.failed++;
+        else r.queued++;
+      }
+      delays.sort((a, b) => a - b);
+      r.delayP50 = quantile(delays, 0.5);
+      r.delayP95 = quantile(delays, 0.95);
+      r.delayMax = delays.length === 0 ? null : (delays[delays.length - 1] as number);
+      const e = errors.get(`${name}/${cls}`);
+      if (e !== undefined) r.userErrors = e;
+      r.usersAffected = affected.get(`${name}/${cls}`)?.size ?? 0;
+      if (r.clients > 0 || r.sent > 0) groups.push(r);
+    }
+  }
+  const rules = [];
+  for (const [ispName, i] of world.isps) {
+    if (i.firewall === null) continue;
+    for (const rule of i.rules) {
+      const c = i.firewall.counters(rule);
+      rules.push({ isp: ispName, rule, hits: c.packets, flows: c.flows });
+    }
+  }
+  const servers: ServerReport[] = [];
+  const listings: ListingReport[] = [];
+  for (const [name, s] of world.servers) {
+    servers.push({ server: name, role: s.spec.role, isp: s.spec.isp, accepted: s.smtp.stats.accepted, deferred: s.smtp.stats.deferred, rejected: s.smtp.stats.rejected, sessions: s.smtp.stats.sessions, queuePeak: s.mta.queue.peak });
+    for (const ev of s.reputation?.events ?? []) {
+      listings.push({ t: ev.time, server: name, list: ev.list, ip: ev.bits === 32 ? formatAddress(ev.ip) : `${formatAddress(ev.ip)}/${ev.bits}`, listed: ev.listed });
+    }
+  }
+  listings.sort((a, b) => a.t - b.t);
+  return {
+    version: REPORT_VERSION,
+    scenario: { file: loaded.source.file, title: scenario.title, hash: loaded.source.hash },
+    variant,
+    seed,
+    simulatedSeconds: end,
+    start: scenario.start === undefined ? null : new Date(scenario.start * 1000).toISOString(),
+    events,
+    lateAfter,
+    groups,
+    rules,
+    servers,
+    listings,
+    supportCalls: 0,
+    expectations: [],
+  };
+}
+
+/** For text output: a duration or "–". */
+export function durationText(s: number | null): string {
+  return s === null ? '–' : formatDuration(s);
+}

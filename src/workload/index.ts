@@ -1,0 +1,8 @@
+/**
+ * Workloads: who sends what, when — legitimate users and spam-sending zombies.
+ *
+ * @module
+ */
+export type { Client, ClientSink } from './client.js';
+export { user, type UserTraffic } from './user.js';
+export { zombie, type ZombieTraffic } from './zombie.js';

@@ -1,0 +1,58 @@
+/**
+ * A zombie: a subscriber's machine sending spam for someone else. Spamware talks straight to
+ * each recipient's MX on port 25 in plain SMTP and never retries a failure (that is what a
+ * port-25 block and greylisting exploit), or, configured to, pushes its spam through the
+ * machine's own mail settings.
+ *
+ * @module
+ */
+import { type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
+import { type ClientSettings, type MailClientConfig, shownError, smtpSession, submit, userError } from '../mail/index.js';
+import type { Client, ClientSink } from './client.js';
+
+/** What a zombie sends and how. */
+export interface ZombieTraffic {
+  /** Spam messages per second while active. */
+  readonly rate: number;
+  readonly recipients: readonly string[];
+  readonly choose: WeightedChoice;
+  readonly size: number;
+  readonly via: 'direct' | 'smart-host';
+  readonly until: number;
+}
+
+/** The zombie's behaviour, as a process. */
+export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink): ProcessBody<void> {
+  const host = client.host;
+  const sim = host.network.sim;
+  const rng = client.rng;
+  for (;;) {
+    const next = sim.now + rng.exponential(1 / traffic.rate);
+    if (next >= traffic.until) return;
+    yield timeout(next - sim.now);
+    const to = traffic.recipients[traffic.choose.pick(rng)] as string;
+    const life = sink.write(client, 'spam', to, traffic.size);
+    const onConnect: ClientSettings['onConnect'] = (report, flow, target) => sink.connected(client, report, flow, target.name, target.port);
+    if (traffic.via === 'smart-host' && client.mailClient !== null) {
+      sink.sent(client, life, yield* submit(host, client.mailClient, life.message, { onConnect }));
+      continue;
+    }
+    const domain = to.slice(to.lastIndexOf('@') + 1);
+    const mx = host.network.dns.mx(domain)[0];
+    const address = mx === undefined ? null : host.network.dns.resolve(mx.exchange);
+    if (mx === undefined || address === null) {
+      sink.sent(client, life, { ok: false, error: 'unreachable', shown: `no MX for ${domain}`, attempt: null, flow: 0 });
+      continue;
+    }
+    const direct: MailClientConfig = { server: mx.exchange, port: 25, tls: 'none' };
+    const res = yield* smtpSession(host, { name: mx.exchange, address, port: 25 }, { by: 'client', ehloName: host.name, tls: 'none', verifyCertificate: false, onConnect }, life.message);
+    const a = res.attempt;
+    sink.sent(
+      client,
+      life,
+      a.result === 'accepted'
+        ? { ok: true, attempt: a, flow: res.flow }
+        : { ok: false, error: userError(a.cause), shown: shownError(host, direct, a.cause), attempt: a, flow: res.flow },
+    );
+  }
+}

@@ -1,0 +1,559 @@
+/**
+ * Builds the running model from a validated scenario: the network with its ISPs, line
+ * classes and firewalls, the servers with their policies and onward MTAs, the subscribers
+ * with their mail programs, users and zombies, and the timed changes.
+ *
+ * Mail is followed end to end: a message keeps one `MessageLife` from the moment its author
+ * writes it until it reaches a mailbox, bounces, or fails to leave the author's machine.
+ * Servers that relay or forward hand the same life on; only the final mailbox ends it.
+ *
+ * @module
+ */
+import { DiurnalProfile, type RandomSource, RandomStreams, type Simulation, WeightedChoice } from '../engine/index.js';
+import { Firewall, Policy, type RuleSpec } from '../firewall/index.js';
+import {
+  type Attempt,
+  type FailureCause,
+  Greylist,
+  type MailClientConfig,
+  type MailMessage,
+  MessageLife,
+  Mta,
+  RETRY_PROFILES,
+  Replies,
+  Reputation,
+  type SendResult,
+  SmtpServer,
+  type SmtpServerConfig,
+  SpfRegistry,
+  type StaticList,
+  type TlsFallback,
+  type TrafficClass,
+  WindowLimit,
+} from '../mail/index.js';
+import {
+  type ConnectReport,
+  type Host,
+  type Isp,
+  type Latency,
+  type LineClass,
+  lineClass,
+  lognormalLatency,
+  Network,
+  parsePrefix,
+  toLatency,
+} from '../net/index.js';
+import type { GroupSpec, LatencySpec, RuleSpecInput, Scenario, ServerSpec } from '../scenario/index.js';
+import { type Client, type ClientSink, user, zombie } from '../workload/index.js';
+
+/** What the world tells whoever runs it. Every call happens at the simulated time it describes. */
+export interface WorldObserver {
+  messageWritten(life: MessageLife, client: Client): void;
+  /** The author's mail program (or a zombie) tried to send. */
+  sendResult(life: MessageLife, client: Client, result: SendResult): void;
+  connected(client: Client | null, by: string, report: ConnectReport, flow: number, server: string, port: number): void;
+  /** An MTA's delivery attempt ended. */
+  relayAttempt(life: MessageLife, attempt: Attempt): void;
+  delivered(life: MessageLife, server: string): void;
+  bounced(life: MessageLife, by: string): void;
+  delayWarning(life: MessageLife, by: string): void;
+  changed(text: string): void;
+}
+
+/** A server of the world with what the report needs of it. */
+export interface WorldServer {
+  readonly spec: ServerSpec;
+  readonly host: Host;
+  readonly smtp: SmtpServer;
+  readonly mta: Mta;
+  readonly reputation: Reputation | null;
+}
+
+/** A client group of the world. */
+export interface WorldGroup {
+  readonly spec: GroupSpec;
+  readonly clients: readonly Client[];
+  /** How many of the clients are zombies. */
+  readonly zombies: number;
+}
+
+/** The built world. */
+export interface World {
+  readonly sim: Simulation;
+  readonly net: Network;
+  readonly streams: RandomStreams;
+  readonly isps: ReadonlyMap<string, { readonly isp: Isp; readonly firewall: Firewall | null; readonly rules: readonly string[] }>;
+  readonly servers: ReadonlyMap<string, WorldServer>;
+  readonly groups: ReadonlyMap<string, WorldGroup>;
+  /** Every message written so far, by id. */
+  readonly lives: ReadonlyMap<number, MessageLife>;
+}
+
+/** A problem the builder found in a scenario that the schema could not see. */
+export class WorldError extends Error {
+  override name = 'WorldError';
+  constructor(
+    /** Where in the scenario, as a path (for `locate`). */
+    readonly path: readonly (string | number)[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const DAY = 86400;
+const PASSWORD = 'correct horse';
+
+// Hour-of-day weights from midnight: office hours peak mid-morning and mid-afternoon; home
+// users send mostly in the evening. Illustrative shapes, not measurements.
+const DIURNAL: Record<'flat' | 'office' | 'evening', readonly number[]> = {
+  flat: new Array<number>(24).fill(1),
+  office: [0.1, 0.05, 0.05, 0.05, 0.05, 0.1, 0.3, 0.8, 1.6, 2, 2, 1.8, 1.2, 1.7, 1.9, 1.8, 1.5, 1, 0.6, 0.4, 0.3, 0.3, 0.2, 0.15],
+  evening: [0.4, 0.2, 0.1, 0.1, 0.1, 0.1, 0.3, 0.6, 0.8, 0.8, 0.8, 0.9, 1, 0.9, 0.8, 0.8, 0.9, 1.1, 1.5, 2, 2.2, 2, 1.5, 0.9],
+};
+
+function latencyOf(spec: LatencySpec, stream: () => RandomSource): Latency {
+  if (typeof spec === 'number') return toLatency(spec);
+  return spec.sigma === 0 ? toLatency(spec.median) : lognormalLatency(stream(), spec.median, spec.sigma);
+}
+
+function domainOf(address: string): string {
+  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/** The moments at which each rule is switched on and off by the scenario's changes. */
+function ruleWindows(scenario: Scenario): Map<string, { from?: number; until?: number; share?: number }> {
+  const out = new Map<string, { from?: number; until?: number; share?: number }>();
+  const initial = new Map<string, boolean>();
+  for (const isp of scenario.world.isps) for (const r of isp.firewall?.rules ?? []) initial.set(`${isp.name}/${r.name}`, r.enabled);
+  scenario.changes.forEach((c, i) => {
+    if (c.target.kind !== 'rule') return;
+    const name = c.target.name;
+    if (c.action === 'set') throw new WorldError(['changes', i, 'action'], `a rule is switched with 'enable' or 'disable'; to change it, write the rule twice and switch between them`);
+    if (c.over > 0) throw new WorldError(['changes', i, 'over'], 'a rule is switched at a moment; for a staged rollout give the rule a `share`');
+    const w = out.get(name) ?? {};
+    const on = initial.get(name) ?? true;
+    if (c.action === 'enable') {
+      if (on || w.from !== undefined) throw new WorldError(['changes', i], `rule '${name}' is already on at that point: a rule can be switched on once and off once`);
+      w.from = c.at;
+      if (c.share < 1) w.share = c.share;
+    } else {
+      if (w.until !== undefined || (!on && w.from === undefined)) throw new WorldError(['changes', i], `rule '${name}' is already off at that point: a rule can be switched on once and off once`);
+      w.until = c.at;
+    }
+    out.set(name, w);
+  });
+  for (const [name, on] of initial) {
+    if (!on && out.get(name)?.from === undefined) out.set(name, { ...out.get(name), from: Number.MAX_VALUE }); // never switched on
+  }
+  return out;
+}
+
+/** An endpoint as the firewall reads it: client groups become their subscribers' host names. */
+function endpoint(e: NonNullable<RuleSpecInput['source']>, counts: ReadonlyMap<string, number>): NonNullable<RuleSpec['source']> {
+  const hosts = [...(e.hosts ?? [])];
+  for (const g of e.clientGroups ?? []) for (let i = 0; i < (counts.get(g) ?? 0); i++) hosts.push(`${g}-${i}`);
+  return {
+    ...(e.prefixes === undefined ? {} : { prefixes: e.prefixes }),
+    ...(hosts.length === 0 && e.hosts === undefined ? {} : { hosts }),
+    ...(e.groups === undefined ? {} : { groups: e.groups }),
+    ...(e.not === undefined ? {} : { not: e.not }),
+  };
+}
+
+function toRuleSpec(isp: string, r: RuleSpecInput, window: { from?: number; until?: number; share?: number } | undefined, counts: ReadonlyMap<string, number>): RuleSpec {
+  const action: RuleSpec['action'] = typeof r.action === 'string' ? r.action : r.action.type === 'reject' ? { type: 'reject', with: r.action.with } : r.action.type === 'redirect' ? { type: 'redirect', to: r.action.to, ...(r.action.port === undefined ? {} : { port: r.action.port }) } : { ...r.action };
+  const spec: RuleSpec = {
+    name: r.name,
+    action,
+    ...(r.direction === undefined ? {} : { direction: r.direction }),
+    ...(r.protocol === undefined ? {} : { protocol: r.protocol }),
+    ...(r.source === undefined ? {} : { source: endpoint(r.source, counts) }),
+    ...(r.destination === undefined ? {} : { destination: endpoint(r.destination, counts) }),
+    ...(r.sourcePorts === undefined ? {} : { sourcePorts: r.sourcePorts }),
+    ...(r.destinationPorts === undefined ? {} : { destinationPorts: r.destinationPorts }),
+    ...(r.lineClasses === undefined ? {} : { lineClasses: r.lineClasses }),
+    ...(r.contract === undefined ? {} : { contract: r.contract }),
+    ...(r.app === undefined ? {} : { app: r.app }),
+    shareKey: `${isp}/${r.name}`,
+  };
+  const share = window?.share ?? r.share;
+  if (share !== undefined) spec.share = share;
+  if (window !== undefined && (window.from !== undefined || window.until !== undefined)) {
+    spec.window = { ...(window.from === undefined ? {} : { from: window.from }), ...(window.until === undefined ? {} : { until: window.until }) };
+  }
+  return spec;
+}
+
+function tlsFallback(v: ServerSpec['mta']['tlsFallback']): TlsFallback | undefined {
+  switch (v) {
+    case 'profile':
+      return undefined;
+    case 'defer':
+      return { kind: 'defer' };
+    case 'plaintext-after-backoff':
+      return { kind: 'plaintext-after', age: 300 }; // Postfix minimal_backoff_time (REFERENCE.md §3a)
+    case 'plaintext-now':
+      return { kind: 'plaintext-now' };
+  }
+}
+
+/**
+ * Builds the world of `scenario` on `sim`. Nothing runs until the simulation does.
+ *
+ * @throws WorldError for a scenario the schema accepts but the world cannot be built from.
+ */
+export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | bigint | string, observer: WorldObserver): World {
+  const streams = new RandomStreams(BigInt.asUintN(64, typeof seed === 'string' && !/^\d+$/.test(seed) ? hashText(seed) : BigInt(seed)));
+  const net = new Network(sim, { streams });
+  const w = scenario.world;
+  const until = scenario.duration;
+
+  // ISPs, their line classes and the core.
+  const isps = new Map<string, { isp: Isp; firewall: Firewall | null; rules: string[] }>();
+  const lines = new Map<string, LineClass>();
+  w.isps.forEach((spec, i) => {
+    let isp: Isp;
+    try {
+      isp = net.addIsp({ name: spec.name, prefixes: spec.prefixes, ...(spec.hostingLatency === undefined ? {} : { hostingLatency: spec.hostingLatency }) });
+    } catch (e) {
+      throw new WorldError(['world', 'isps', i, 'prefixes'], (e as Error).message);
+    }
+    for (const l of spec.lines) {
+      lines.set(`${spec.name}/${l.name}`, lineClass({
+        name: l.name,
+        contract: { ...l.contract, fairUseBytes: l.contract.fairUse ?? Infinity },
+        latency: latencyOf(l.latency, () => streams.get(`latency/${spec.name}/${l.name}`)),
+      }));
+    }
+    isps.set(spec.name, { isp, firewall: null, rules: (spec.firewall?.rules ?? []).map((r) => r.name) });
+  });
+  net.core.defaultLatency = latencyOf(w.internet.latency, () => streams.get('latency/core'));
+  for (const p of w.internet.paths) {
+    const [a, b] = p.between.map((n) => (isps.get(n) as { isp: Isp }).isp) as [Isp, Isp];
+    net.core.setPath(a, b, latencyOf(p.latency, () => streams.get(`latency/${p.between.join('-')}`)));
+  }
+
+  // Servers: hosts first, so that firewall rules and MX records can name them.
+  const hosts = new Map<string, Host>();
+  w.servers.forEach((spec) => {
+    const host = net.addHost({ name: spec.name, role: spec.role });
+    (isps.get(spec.isp) as { isp: Isp }).isp.host(host);
+    net.dns.set(spec.name, host);
+    hosts.set(spec.name, host);
+  });
+  for (const [domain, exchangers] of Object.entries(w.dns.mx)) exchangers.forEach((x, i) => net.dns.addMx(domain, x, 10 * (i + 1)));
+  const localDomains = new Map<string, string>();
+  for (const s of w.servers) for (const d of s.domains) localDomains.set(d.toLowerCase(), s.name);
+
+  // Firewalls.
+  const windows = ruleWindows(scenario);
+  const groupCounts = new Map(w.clientGroups.map((g) => [g.name, g.count]));
+  w.isps.forEach((spec, i) => {
+    if (spec.firewall === undefined) return;
+    const entry = isps.get(spec.name) as { isp: Isp; firewall: Firewall | null };
+    try {
+      const policy = new Policy({
+        rules: spec.firewall.rules.map((r) => toRuleSpec(spec.name, r, windows.get(`${spec.name}/${r.name}`), groupCounts)),
+        defaultAction: spec.firewall.default,
+        groups: spec.firewall.groups,
+      });
+      entry.firewall = new Firewall(policy);
+      entry.isp.filter = entry.firewall;
+    } catch (e) {
+      throw new WorldError(['world', 'isps', i, 'firewall'], (e as Error).message);
+    }
+  });
+
+  // SPF records.
+  const spf = new SpfRegistry();
+  for (const [domain, rec] of Object.entries(w.dns.spf)) {
+    const checks = rec.allow.map((a): ((ip: number) => boolean) => {
+      if (a.startsWith('isp:')) {
+        const isp = isps.get(a.slice(4))?.isp;
+        return (ip) => isp !== undefined && isp.owns(ip) && net.hostAt(ip)?.line !== null;
+      }
+      if (/^\d+\.\d+\.\d+\.\d+(\/\d+)?$/.test(a)) {
+        const p = parsePrefix(a.includes('/') ? a : `${a}/32`);
+        return (ip) => p.contains(ip);
+      }
+      return (ip) => hosts.get(a)?.address === ip;
+    });
+    spf.publish(domain, { authorises: (ip) => checks.some((c) => c(ip)), otherwise: rec.otherwise });
+  }
+
+  // Servers' SMTP and onward MTAs.
+  const lives = new Map<number, MessageLife>();
+  const servers = new Map<string, WorldServer>();
+  w.servers.forEach((spec, i) => {
+    const host = hosts.get(spec.name) as Host;
+    const stream = (what: string): RandomSource => streams.get(`server/${spec.name}/${what}`);
+    const mta = new Mta(host, {
+      name: spec.name,
+      profile: RETRY_PROFILES[spec.mta.profile],
+      tls: spec.mta.tls,
+      requireTlsFor: spec.mta.requireTlsFor,
+      concurrencyPerDestination: spec.mta.concurrency,
+      handOff: true,
+      ...(tlsFallback(spec.mta.tlsFallback) === undefined ? {} : { tlsFallback: tlsFallback(spec.mta.tlsFallback) as TlsFallback }),
+      ...(spec.mta.relayHost === undefined
+        ? {}
+        : { relayHost: { name: spec.mta.relayHost.server, port: spec.mta.relayHost.port, ...(spec.mta.relayHost.auth ? { auth: { user: spec.name, password: PASSWORD } } : {}) } }),
+      onAttempt: (life, attempt) => observer.relayAttempt(life, attempt),
+      onEnd: (life) => {
+        if (life.fate === 'bounced') observer.bounced(life, spec.name);
+      },
+      onDelayWarning: (life) => observer.delayWarning(life, spec.name),
+      onConnect: (report, flow, target) => observer.connected(null, spec.name, report, flow, target.name, target.port),
+    });
+    const reputation = buildReputation(spec, i, isps, net);
+    const needsTls = spec.listen.some((l) => l.tls !== 'none');
+    const forward = new Map(Object.entries(spec.forward).map(([k, v]) => [k.toLowerCase(), v]));
+    const domains = [...spec.domains.map((d) => d.toLowerCase()), ...[...forward.keys()].map((k) => (k.includes('@') ? domainOf(k) : k))];
+    const config: SmtpServerConfig = {
+      name: spec.name,
+      listeners: spec.listen.map((l) => ({ port: l.port, tls: l.tls, authRequired: l.auth === 'required' })),
+      ...(needsTls || spec.tls !== undefined ? { tls: spec.tls ?? { handshake: 'ok', certificate: 'trusted' } } : {}),
+      ...(spec.auth ? { accounts: (_user: string, password: string) => password === PASSWORD } : {}),
+      localDomains: domains,
+      ...(spec.relayFor.length > 0
+        ? { relayFrom: (ip: number) => spec.relayFor.some((n) => isps.get(n)?.isp.owns(ip) === true && net.hostAt(ip)?.line !== null) }
+        : {}),
+      ...serverLimits(spec, stream),
+      ...(spec.spf === undefined ? {} : { spf: { registry: spf, action: spec.spf } }),
+      ...(reputation === null ? {} : { reputation: { lists: reputation, reportRate: spec.reputation?.reportRate ?? 0.3, rng: stream('reports') } }),
+      ...(spec.greylist === undefined || spec.greylist === false ? {} : { greylist: new Greylist({ delay: spec.greylist === true ? 300 : spec.greylist, retryWindow: 2 * DAY }) }),
+      onAccept: (message) => {
+        const life = lives.get(message.id);
+        if (life === undefined || life.fate !== 'queued') return;
+        const rcpt = (life.envelope.to[0] ?? '').toLowerCase();
+        const route = forward.get(rcpt) ?? forward.get(domainOf(rcpt));
+        if (route !== undefined) {
+          // Same sender, same message, a new recipient: the forwarder's own IP now sends it.
+          life.envelope = { ...life.envelope, to: [route] };
+          mta.send(life, domainOf(route));
+        } else if (spec.domains.map((d) => d.toLowerCase()).includes(domainOf(rcpt))) {
+          life.end('delivered', sim.now);
+          observer.delivered(life, spec.name);
+        } else mta.send(life, domainOf(rcpt));
+      },
+    };
+    const smtp = new SmtpServer(host, config);
+    servers.set(spec.name, { spec, host, smtp, mta, reputation });
+  });
+
+  // Subscribers.
+  let nextMessage = 1;
+  const sink: ClientSink = {
+    write(client, cls, to, size) {
+      const m: MailMessage = { id: nextMessage++, cls, from: `${client.id.replace('/', '-')}@${groupDomain(client.group)}`, to: [to], size, createdAt: sim.now, group: client.group, client: client.index };
+      const life = new MessageLife(m);
+      lives.set(m.id, life);
+      observer.messageWritten(life, client);
+      return life;
+    },
+    sent(client, life, result) {
+      if (!result.ok && life.fate === 'queued') life.end('failed', sim.now);
+      observer.sendResult(life, client, result);
+    },
+    connected(client, report, flow, server, port) {
+      observer.connected(client, client.id, report, flow, server, port);
+    },
+  };
+  const groupDomains = new Map(w.clientGroups.map((g) => [g.name, (g.domain ?? `${g.name}.example`).toLowerCase()]));
+  function groupDomain(group: string): string {
+    return groupDomains.get(group) as string;
+  }
+  const groups = new Map<string, WorldGroup>();
+  w.clientGroups.forEach((spec, gi) => {
+    const lc = lines.get(`${spec.isp}/${spec.line}`);
+    if (lc === undefined) {
+      const have = w.isps.find((i) => i.name === spec.isp)?.lines.map((l) => l.name) ?? [];
+      throw new WorldError(['world', 'clientGroups', gi, 'line'], `ISP '${spec.isp}' sells no line class '${spec.line}'${have.length > 0 ? `; it sells ${have.join(', ')}` : ''}`);
+    }
+    const isp = (isps.get(spec.isp) as { isp: Isp }).isp;
+    const osMix = typeof spec.os === 'string' ? null : new WeightedChoice(Object.values(spec.os));
+    const osNames = typeof spec.os === 'string' ? [spec.os] : Object.keys(spec.os);
+    const groupRng = streams.get(`group/${spec.name}`);
+    const zombieCount = spec.zombies === undefined ? 0 : Math.round(spec.count * spec.zombies.share);
+    const mailClient = spec.mailClient === undefined ? null : mailClientConfig(spec.mailClient, `${spec.name}`);
+    const clients: Client[] = [];
+    const legit = spec.send === undefined ? null : traffic(spec.send.to, ['world', 'clientGroups', gi, 'send', 'to']);
+    const spam = spec.zombies === undefined ? null : traffic(spec.zombies.to, ['world', 'clientGroups', gi, 'zombies', 'to']);
+    const profile = spec.send === undefined ? null : new DiurnalProfile(typeof spec.send.diurnal === 'string' ? DIURNAL[spec.send.diurnal] : spec.send.diurnal, startOffset(scenario));
+    for (let i = 0; i < spec.count; i++) {
+      const os = osMix === null ? (osNames[0] as string) : (osNames[osMix.pick(groupRng)] as string);
+      const host = net.addHost({ name: `${spec.name}-${i}`, os });
+      isp.subscribe(host, lc, { subscriber: `${spec.isp}/${spec.name}-${i}` });
+      const client: Client = {
+        group: spec.name,
+        index: i,
+        id: `${spec.name}/${i}`,
+        host,
+        rng: streams.get(`client/${spec.name}/${i}`),
+        mailClient: mailClient === null ? null : { ...mailClient, ...(mailClient.auth === undefined ? {} : { auth: { ...mailClient.auth, user: `${spec.name}-${i}` } }) },
+      };
+      clients.push(client);
+      // The first `zombieCount` machines are infected: which ones does not matter, as every
+      // client of a group is alike, and it keeps the population the same across variants.
+      if (i < zombieCount && spam !== null && spec.zombies !== undefined) {
+        sim.process(zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until }, sink), { name: `zombie ${client.id}` });
+      }
+      if (legit !== null && spec.send !== undefined && profile !== null) {
+        const rate = spec.send.spread > 0 ? client.rng.lognormalMeanCv(spec.send.rate, spec.send.spread) : spec.send.rate;
+        sim.process(user(client, { rate, profile, ...legit, size: spec.send.size, until }, sink), { name: `user ${client.id}` });
+      }
+    }
+    groups.set(spec.name, { spec, clients, zombies: zombieCount });
+  });
+
+  function traffic(to: Readonly<Record<string, number>>, path: (string | number)[]): { recipients: string[]; choose: WeightedChoice } {
+    const domains = Object.keys(to);
+    for (const d of domains) {
+      if (net.dns.mx(d).length === 0) {
+        throw new WorldError([...path, d], `no server takes mail for '${d}': give it an MX record in dns.mx, or list it in a server's domains`);
+      }
+    }
+    if (domains.length === 0) throw new WorldError(path, 'at least one destination domain is needed');
+    return { recipients: domains.map((d) => `user@${d}`), choose: new WeightedChoice(Object.values(to)) };
+  }
+
+  // Every mail domain a server holds is reachable by MX unless dns.mx says otherwise.
+  for (const [domain, server] of localDomains) if (net.dns.mx(domain).length === 0) net.dns.addMx(domain, server);
+
+  applyChanges(scenario, sim, groups, servers, observer);
+  return { sim, net, streams, isps, servers, groups, lives };
+}
+
+function mailClientConfig(spec: NonNullable<GroupSpec['mailClient']>, user: string): MailClientConfig {
+  return {
+    server: spec.server,
+    port: spec.port,
+    tls: spec.tls,
+    ...(spec.auth === 'none' ? {} : { auth: { user, password: spec.auth === 'valid' ? PASSWORD : 'wrong' } }),
+  };
+}
+
+function serverLimits(spec: ServerSpec, stream: (what: string) => RandomSource): Partial<SmtpServerConfig> {
+  const out: { -readonly [K in keyof SmtpServerConfig]?: SmtpServerConfig[K] } = {};
+  const perIp = spec.limits?.perIp;
+  if (perIp !== undefined) {
+    // A rate of n/day is n in each day's window (calendar days for `fixed`).
+    const reply = perIp.reply === 'too-many-messages' ? Replies.tooManyMessages : perIp.reply === 'rate-limited' ? () => Replies.rateLimited : () => Replies.receivingTooFast;
+    out.perIpLimit = { limit: new WindowLimit({ limit: Math.round(perIp.limit * DAY), window: DAY, kind: perIp.window }), reply };
+  }
+  if (spec.limits?.perUser !== undefined) out.perUserLimit = new WindowLimit({ limit: Math.max(1, Math.round(spec.limits.perUser * 3600)), window: 3600, kind: 'sliding' });
+  if (spec.spamFilter !== undefined) out.spamFilter = { catchRate: spec.spamFilter, rng: stream('spam-filter') };
+  return out;
+}
+
+function buildReputation(spec: ServerSpec, i: number, isps: Map<string, { isp: Isp }>, net: Network): Reputation | null {
+  if (spec.reputation === undefined) return null;
+  const statics: StaticList[] = [];
+  let dynamic: ConstructorParameters<typeof Reputation>[1];
+  spec.reputation.lists.forEach((l, j) => {
+    if ('threshold' in l) {
+      if (dynamic !== undefined) throw new WorldError(['world', 'servers', i, 'reputation', 'lists', j], 'a server keeps one dynamic list');
+      dynamic = { name: l.name, threshold: l.threshold, window: l.window, duration: l.duration, ...(l.prefixThreshold === undefined ? {} : { prefixThreshold: l.prefixThreshold, prefixBits: 24 }) };
+    } else {
+      const prefixes = l.prefixes.map((p) => parsePrefix(p));
+      const covered = l.isps.map((n) => (isps.get(n) as { isp: Isp }).isp);
+      statics.push({
+        name: l.name,
+        covers: (ip) => {
+          if (prefixes.some((p) => p.contains(ip))) return true;
+          const host = net.hostAt(ip);
+          const line = host?.line ?? null;
+          return line !== null && covered.includes(line.isp) && (l.lineClasses === undefined || l.lineClasses.includes(line.lineClass.name));
+        },
+      });
+    }
+  });
+  return new Reputation(statics, dynamic);
+}
+
+function startOffset(scenario: Scenario): number {
+  return scenario.start === undefined ? 0 : ((scenario.start % DAY) + DAY) % DAY;
+}
+
+function hashText(text: string): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (const ch of Buffer.from(text, 'utf8')) h = BigInt.asUintN(64, (h ^ BigInt(ch)) * 0x100000001b3n);
+  return h;
+}
+
+function streamsOf(client: Client, change: number): number {
+  return client.host.network.stream(`change/${change}/${client.id}`).float();
+}
+
+/** Schedules the scenario's changes to groups and servers (rule switches are built into the rules). */
+function applyChanges(scenario: Scenario, sim: Simulation, groups: Map<string, WorldGroup>, servers: Map<string, WorldServer>, observer: WorldObserver): void {
+  scenario.changes.forEach((c, i) => {
+    const note = c.note === undefined ? '' : `: ${c.note}`;
+    if (c.target.kind === 'rule') {
+      sim.at(c.at, () => observer.changed(`rule ${c.target.name} ${c.action === 'enable' ? 'switched on' : 'switched off'}${note}`));
+      return;
+    }
+    if (c.target.kind === 'group') {
+      const g = groups.get(c.target.name) as WorldGroup;
+      const set = (c.set ?? {}) as Record<string, unknown>;
+      const keys = Object.keys(set);
+      if (c.action !== 'set' || keys.some((k) => k !== 'mailClient')) {
+        throw new WorldError(['changes', i, c.action !== 'set' ? 'action' : 'set'], "a client group's change sets its `mailClient`, e.g. set: { mailClient: { port: 587, tls: starttls, auth: valid } }");
+      }
+      const mc = set['mailClient'] as Partial<NonNullable<GroupSpec['mailClient']>>;
+      sim.at(c.at, () => observer.changed(`${Math.round(c.share * 100)}% of ${g.spec.name} change their mail settings${c.over > 0 ? ' over time' : ''}${note}`));
+      g.clients.forEach((client) => {
+        // Who changes, and when, is decided by a stream of the client and the change: the
+        // same people change at the same moments in every variant.
+        const order = streamsOf(client, i);
+        if (order >= c.share) return;
+        const at = c.at + (c.over > 0 ? (order / c.share) * c.over : 0);
+        sim.at(Math.min(at, scenario.duration), () => {
+          const base = client.mailClient ?? { server: '', port: 25, tls: 'none' as const };
+          const next: NonNullable<GroupSpec['mailClient']> = {
+            server: mc.server ?? base.server,
+            port: mc.port ?? base.port,
+            tls: mc.tls ?? base.tls,
+            auth: mc.auth ?? (base.auth === undefined ? 'none' : base.auth.password === PASSWORD ? 'valid' : 'wrong-password'),
+          };
+          client.mailClient = mailClientConfig(next, `${client.group}-${client.index}`);
+        });
+      });
+      return;
+    }
+    if (c.target.kind === 'server') {
+      const s = servers.get(c.target.name) as WorldServer;
+      const set = (c.set ?? {}) as Record<string, unknown>;
+      if (c.action !== 'set' || Object.keys(set).some((k) => k !== 'tls')) {
+        throw new WorldError(['changes', i, c.action !== 'set' ? 'action' : 'set'], "a server's change sets its `tls`, e.g. set: { tls: { handshake: ok } }");
+      }
+      const tls = set['tls'] as { handshake?: 'ok' | 'no-shared-cipher'; certificate?: 'trusted' | 'self-signed' };
+      sim.at(c.at, () => {
+        const now = s.smtp.config.tls ?? { handshake: 'ok', certificate: 'trusted' };
+        s.smtp.reconfigure({ tls: { handshake: tls.handshake ?? now.handshake, certificate: tls.certificate ?? now.certificate } });
+        observer.changed(`${s.spec.name} changes its TLS set-up${note}`);
+      });
+      return;
+    }
+    throw new WorldError(['changes', i, 'target'], 'changes to a whole ISP are not modelled; switch its rules instead');
+  });
+}
+
+/** The cause of a failed send, for records. */
+export function causeText(cause: FailureCause | undefined): string {
+  if (cause === undefined) return '';
+  switch (cause.kind) {
+    case 'network':
+      return `connection ${cause.outcome === 'timeout' ? 'timed out' : cause.outcome} (${cause.errno})`;
+    case 'reply':
+      return `${cause.reply.code}${cause.reply.enhanced === undefined ? '' : ` ${cause.reply.enhanced}`} ${cause.reply.text}`;
+    case 'tls':
+      return `TLS failed: ${cause.error}`;
+    case 'command-timeout':
+      return `no answer to ${cause.stage}`;
+  }
+}
+
+/** Traffic classes, for iteration. */
+export const CLASSES: readonly TrafficClass[] = ['legit', 'spam'];

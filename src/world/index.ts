@@ -1,0 +1,6 @@
+/**
+ * The world builder: from a validated scenario to the running model.
+ *
+ * @module
+ */
+export { buildWorld, causeText, CLASSES, type World, WorldError, type WorldGroup, type WorldObserver, type WorldServer } from './build.js';
