@@ -26,6 +26,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option('--plain', 'print a plain-text summary of the timeline instead (the default when not in a terminal)')
     .addHelpText('after', '\nIn the replay, press ? for its keys.')
     .action(async (trace: string, other: string | undefined, options: { plain?: boolean }) => {
+      // React's development build costs the replay half its frame rate; unless asked for,
+      // run the production build. This must happen before React is first imported.
+      process.env['NODE_ENV'] ??= 'production';
       // Loaded on demand: other commands need neither React nor Ink.
       const { replayFiles } = await import('../tui/index.js');
       const { TraceError } = await import('../trace/index.js');

@@ -40,7 +40,7 @@ export async function runFullscreen(element: ReactElement, io: TerminalIo): Prom
   process.on('exit', restore);
   io.stdout.write(ENTER);
   try {
-    const instance = render(element, { stdin: io.stdin, stdout: io.stdout, exitOnCtrlC: false, patchConsole: false, maxFps: 30 });
+    const instance = render(element, { stdin: io.stdin, stdout: io.stdout, exitOnCtrlC: false, patchConsole: false, maxFps: 60 });
     try {
       await instance.waitUntilExit();
     } finally {

@@ -68,7 +68,7 @@ export function ReplayApp({ traces, theme, ticker, size }: ReplayAppProps) {
     );
   }
   return (
-    <Box flexDirection="column" width={L.width} height={L.height} overflow="hidden">
+    <Box flexDirection="column" width={L.width} height={L.height}>
       <LinesView theme={theme} lines={[headerLine(traces, state, L.width)]} />
       <Timeline trace={trace} state={state} width={L.width} theme={theme} />
       <Main traces={traces} state={state} L={L} theme={theme} worldAll={worldAll} other={other} />

@@ -25,5 +25,8 @@ export const wallClockTicker: Ticker = {
   },
 };
 
-/** Frames per second of playback: Ink draws at most 30 anyway. */
-export const PLAYBACK_FPS = 30;
+/**
+ * Frames per second of playback. Below Ink's own limit (60 here), so that a key pressed just
+ * after a playback frame is drawn at once instead of waiting for the next frame slot.
+ */
+export const PLAYBACK_FPS = 25;
