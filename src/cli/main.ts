@@ -23,6 +23,28 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .showHelpAfterError('(run portsim --help for usage)');
 
   program
+    .command('replay')
+    .description('replay a trace in the terminal; with two traces, compare their variants side by side')
+    .argument('<trace>', 'a trace file written by portsim run')
+    .argument('[other]', 'a second trace, of another variant, to compare with the first')
+    .option('--plain', 'print a plain-text summary of the timeline instead (the default when not in a terminal)')
+    .addHelpText('after', '\nIn the replay, press ? for its keys.')
+    .action(async (trace: string, other: string | undefined, options: { plain?: boolean }) => {
+      // React's development build costs the replay half its frame rate; unless asked for,
+      // run the production build. This must happen before React is first imported.
+      process.env['NODE_ENV'] ??= 'production';
+      // Loaded on demand: other commands need neither React nor Ink.
+      const { replayFiles } = await import('../tui/index.js');
+      const { TraceError } = await import('../trace/index.js');
+      try {
+        await replayFiles(other === undefined ? [trace] : [trace, other], { stdin: process.stdin, stdout: process.stdout, env: process.env }, { plain: options.plain, print: out });
+      } catch (e) {
+        if (e instanceof TraceError) program.error(`portsim: ${e.message}`, { exitCode: 2, code: 'portsim.trace' });
+        throw e;
+      }
+    });
+
+  program
     .command('demo')
     .description('a built-in demonstration: a laptop meets a silent drop, a reset and an open port 25')
     .action(() => {

@@ -49,7 +49,7 @@ function markerFor(e: TraceEvent): [MarkerKind, string] | undefined {
     case 'question':
       return ['question', e.prompt];
     case 'packet':
-      return e.flags.startsWith('R') ? ['first-reset', `first RST: ${e.src} → ${e.dst}:${e.dport}`] : undefined;
+      return e.flags.startsWith('R') ? ['first-reset', `first RST: ${e.src}:${e.sport} → ${e.dst}${e.from === 'isp' ? ', forged by the ISP' : ''}`] : undefined;
     case 'connect':
       if (e.outcome === 'reset') return ['first-reset', `first reset: ${e.client} → ${e.server}:${e.port}`];
       if (e.outcome === 'timed-out') return ['first-timeout', `first timeout: ${e.client} → ${e.server}:${e.port}`];
