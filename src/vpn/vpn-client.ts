@@ -35,7 +35,7 @@ export type TunnelDownReason = 'disconnected' | 'connection-ended';
 export class VpnClient {
   /** Every attempt so far, oldest first. */
   readonly attempts: VpnAttempt[] = [];
-  /** The tunnel while it is up, else null. */
+  /** The tunnel while it is up, else null. A closed tunnel stays the host's `tunnel` until the next one replaces it. */
   tunnel: VpnTunnel | null = null;
   /** Called when a tunnel that was up goes down. */
   onDown: ((reason: TunnelDownReason, client: VpnClient) => void) | undefined;
@@ -136,7 +136,8 @@ export class VpnClient {
   private teardown(reason: TunnelDownReason): void {
     const t = this.tunnel;
     if (t === null) return;
-    if (this.host.tunnel === t) this.host.tunnel = null;
+    // Left installed but closed, so connections still bound to its address go nowhere.
+    t.close();
     this.tunnel = null;
     this.closeTunnel = null;
     for (const c of this.closers.splice(0)) c();

@@ -5,6 +5,10 @@
  * gateway; what the gateway sends back is unwrapped and handed to the host's stacks. The
  * access ISP sees only the outer packets.
  *
+ * A closed tunnel stays installed until another replaces it: it routes nothing, so new
+ * connections go direct, and it discards what connections bound to its address still send,
+ * as an OS does once the tunnel interface and its address are gone.
+ *
  * @module
  */
 import type { Address, Host, HostTunnel, Packet } from '../net/index.js';
@@ -18,6 +22,8 @@ export interface TunnelCounters {
   /** Inner packets sent through the tunnel, and their bytes on the wire before wrapping. */
   packetsOut: number;
   bytesOut: number;
+  /** Inner packets discarded because the tunnel had closed. */
+  discarded: number;
   /** Inner packets received through it. */
   packetsIn: number;
   bytesIn: number;
@@ -27,8 +33,9 @@ export interface TunnelCounters {
 
 /** The client end of an established tunnel. Made by `VpnClient`. */
 export class VpnTunnel implements HostTunnel {
-  readonly counters: TunnelCounters = { packetsOut: 0, bytesOut: 0, packetsIn: 0, bytesIn: 0, overheadBytes: 0 };
+  readonly counters: TunnelCounters = { packetsOut: 0, bytesOut: 0, discarded: 0, packetsIn: 0, bytesIn: 0, overheadBytes: 0 };
   private sequence = 0;
+  private closed = false;
 
   constructor(
     readonly host: Host,
@@ -43,18 +50,27 @@ export class VpnTunnel implements HostTunnel {
     private readonly tcp: boolean,
   ) {}
 
-  /** True while this tunnel is the host's tunnel. */
+  /** True while this tunnel is open and is the host's tunnel. */
   get up(): boolean {
-    return this.host.tunnel === this;
+    return !this.closed && this.host.tunnel === this;
   }
 
-  /** Everything but the gateway itself goes through the tunnel. */
+  /** Closes the tunnel: from now on it routes nothing and discards what it is given. */
+  close(): void {
+    this.closed = true;
+  }
+
+  /** While open, everything but the gateway itself goes through the tunnel. */
   routes(destination: Address): boolean {
-    return destination !== this.gateway;
+    return !this.closed && destination !== this.gateway;
   }
 
-  /** Wraps and sends one inner packet (called by the host). */
+  /** Wraps and sends one inner packet (called by the host); discards it once closed. */
   carry(packet: Packet): void {
+    if (this.closed) {
+      this.counters.discarded++;
+      return;
+    }
     const payload = dataPayload(this.protocol, { kind: 'data', session: this.session, inner: packet }, ++this.sequence, this.tcp);
     const c = this.counters;
     c.packetsOut++;
