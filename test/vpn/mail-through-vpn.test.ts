@@ -8,7 +8,7 @@ import type { ProcessBody } from '../../src/engine/index.js';
 import { type MailClientConfig, type MailMessage, type SendResult, type SessionInfo, SmtpServer, submit } from '../../src/mail/index.js';
 import { formatAddress, type Host } from '../../src/net/index.js';
 import { type VpnAttempt, VpnClient, type VpnClientConfig } from '../../src/vpn/index.js';
-import { consumer, type VpnWorld, vpnWorld } from './world.js';
+import { type ClientSpec, consumer, type VpnWorld, vpnWorld } from './world.js';
 
 const MX: MailClientConfig = { server: 'mx.hosting.example', port: 25, tls: 'none' };
 
@@ -29,7 +29,7 @@ function mx(w: VpnWorld): SessionInfo[] {
 }
 
 /** Sends one message from `host`, through a VPN first when `vpn` is given; runs the world to the end. */
-function send(w: VpnWorld, host: Host, vpn?: Omit<VpnClientConfig, 'server'>): { result: SendResult; attempt: VpnAttempt | null; client: VpnClient | null; took: number } {
+function send(w: VpnWorld, host: Host, vpn?: ClientSpec): { result: SendResult; attempt: VpnAttempt | null; client: VpnClient | null; took: number } {
   let result: SendResult | null = null;
   let attempt: VpnAttempt | null = null;
   let took = 0;

@@ -11,6 +11,9 @@ import { type VpnAttempt, VpnClient, type VpnClientConfig, VpnGateway, type VpnS
 
 export const RTT = 0.05;
 
+/** A client config with the server optional (it defaults to the world's gateway), for each protocol. */
+export type ClientSpec = VpnClientConfig extends infer C ? (C extends VpnClientConfig ? Omit<C, 'server'> & { server?: string } : never) : never;
+
 /** Every service, each on its usual port; OpenVPN on UDP 1194, TCP 1194 and TCP 443 is not possible at once with SSL VPN on 443, so OpenVPN-TCP uses 1194 here. */
 export const ALL_SERVICES: readonly VpnService[] = [
   { protocol: 'ipsec' },
@@ -37,7 +40,7 @@ export interface VpnWorld {
   /** Adds a server at the hosting ISP, named in DNS. */
   server(name: string): Host;
   /** Runs one connect attempt to completion (the simulation runs until nothing is left to do). */
-  connect(host: Host, config: Omit<VpnClientConfig, 'server'> & { server?: string }): { client: VpnClient; attempt: () => VpnAttempt };
+  connect(host: Host, config: ClientSpec): { client: VpnClient; attempt: () => VpnAttempt };
 }
 
 /** A consumer line with a 5 ms delay and the given contract terms. */
