@@ -45,6 +45,8 @@ export type HandshakeOutcome =
       readonly address: Address;
       /** Where tunnel data goes. */
       readonly channel: Channel;
+      /** Where the goodbye goes (IKE on its UDP port, PPTP on its control connection); null when the protocol has none. */
+      readonly control: Channel | null;
       /** OpenVPN over TCP frames its packets with a length. */
       readonly tcp: boolean;
       /** The TCP connection the tunnel rides on, if any: its end is the tunnel's. */

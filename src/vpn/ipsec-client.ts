@@ -70,5 +70,5 @@ export function* ipsecHandshake(ctx: HandshakeContext, nat: boolean): ProcessBod
   const detail = l2tp
     ? windows ? 'Connected (L2TP/IPsec)' : `L2TP tunnel to ${ctx.server} up; PPP local address assigned`
     : windows ? 'Connected (IKEv2)' : `connection '${ctx.server}' established successfully`;
-  return { ok: true, address, channel: data, tcp: false, conn: null, tries: 1, detail };
+  return { ok: true, address, channel: data, control: onNatT ?? on500, tcp: false, conn: null, tries: 1, detail };
 }

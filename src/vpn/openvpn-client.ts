@@ -99,5 +99,6 @@ function* steps(ctx: HandshakeContext, channel: Channel, tcp: boolean, deadline:
     }
     if (step === last) address = r.reply.address ?? 0;
   }
-  return { ok: true, address, channel, tcp, conn: null, tries: 1, detail: 'Initialization Sequence Completed' };
+  // The exit notification travels in the data channel.
+  return { ok: true, address, channel, control: channel, tcp, conn: null, tries: 1, detail: 'Initialization Sequence Completed' };
 }

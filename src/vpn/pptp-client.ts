@@ -61,5 +61,5 @@ export function* pptpHandshake(ctx: HandshakeContext): ProcessBody<HandshakeOutc
     if (r.end !== null) return failed('reset', windows ? WINDOWS_800 : `pptp: control connection to ${ctx.server} closed`, windows ? 800 : null);
     return failed('data-channel-blocked', windows ? WINDOWS_806 : 'LCP: timeout sending Config-Requests', windows ? 806 : null);
   }
-  return { ok: true, address: r.reply.address ?? 0, channel: gre, tcp: false, conn, tries: 1, detail: windows ? 'Connected (PPTP)' : `pptp: local IP address assigned` };
+  return { ok: true, address: r.reply.address ?? 0, channel: gre, control, tcp: false, conn, tries: 1, detail: windows ? 'Connected (PPTP)' : `pptp: local IP address assigned` };
 }

@@ -40,5 +40,5 @@ export function* sslVpnHandshake(ctx: HandshakeContext, port: number): ProcessBo
     }
     address = r.reply.address ?? 0;
   }
-  return { ok: true, address, channel, tcp: false, conn, tries: 1, detail: `Connected to ${ctx.server}` };
+  return { ok: true, address, channel, control: channel, tcp: false, conn, tries: 1, detail: `Connected to ${ctx.server}` };
 }

@@ -39,6 +39,8 @@ export class VpnClient {
   tunnel: VpnTunnel | null = null;
   /** Called when a tunnel that was up goes down. */
   onDown: ((reason: TunnelDownReason, client: VpnClient) => void) | undefined;
+  /** Called with each attempt's record as it is made: where a workload counts them. */
+  onAttempt: ((attempt: VpnAttempt, client: VpnClient) => void) | undefined;
   private closers: (() => void)[] = [];
   private closeTunnel: (() => void) | null = null;
 
@@ -81,6 +83,7 @@ export class VpnClient {
         address: o.ok ? o.address : null,
       };
       this.attempts.push(a);
+      this.onAttempt?.(a, this);
       return a;
     };
     const gateway = net.dns.resolve(cfg.server);
@@ -110,11 +113,11 @@ export class VpnClient {
     tunnel = new VpnTunnel(host, cfg.protocol, ctx.session, outcome.address, gateway, outcome.channel, outcome.tcp);
     this.tunnel = tunnel;
     host.tunnel = tunnel;
-    const channel = outcome.channel;
+    const control = outcome.control;
     const tcp = outcome.tcp;
     this.closeTunnel = () => {
       const bye = closePayload(cfg.protocol, { kind: 'close', session: ctx.session }, tcp);
-      if (bye !== null) channel.send(bye);
+      if (bye !== null && control !== null) control.send(bye);
     };
     const conn = outcome.conn;
     if (conn !== null) {

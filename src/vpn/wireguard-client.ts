@@ -47,5 +47,6 @@ export function* wireguardHandshake(ctx: HandshakeContext, port: number): Proces
     const log = `wg0: Handshake for peer 1 (${formatAddress(ctx.gateway)}:${port}) did not complete after ${MAX_TIMER_HANDSHAKES + 2} attempts, giving up`;
     return failed('no-response', log, null, 1, true);
   }
-  return { ok: true, address: r.reply.address ?? 0, channel, tcp: false, conn: null, tries: 1, detail: `wg0: Receiving handshake response from peer 1 (${formatAddress(ctx.gateway)}:${port})` };
+  // WireGuard has no goodbye: a peer simply stops sending.
+  return { ok: true, address: r.reply.address ?? 0, channel, control: null, tcp: false, conn: null, tries: 1, detail: `wg0: Receiving handshake response from peer 1 (${formatAddress(ctx.gateway)}:${port})` };
 }

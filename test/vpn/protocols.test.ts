@@ -242,3 +242,40 @@ describe('any protocol', () => {
     expect(attempt()).toMatchObject({ outcome: 'failed', failure: 'offline', elapsed: 0, detail: 'Cannot connect: could not resolve nowhere.example' });
   });
 });
+
+describe('hanging up', () => {
+  const cases = [
+    [{ protocol: 'ipsec', nat: false }, 'UDP/500', 0],
+    [{ protocol: 'ipsec' }, 'UDP/4500', 0],
+    [{ protocol: 'l2tp-ipsec' }, 'UDP/4500', 0],
+    [{ protocol: 'pptp' }, 'TCP/1723', 0],
+    [{ protocol: 'openvpn' }, 'UDP/1194', 0],
+    [{ protocol: 'openvpn', transport: 'tcp' }, 'TCP/1194', 0],
+    [{ protocol: 'ssl-vpn' }, 'TCP/443', 0],
+    // WireGuard has no goodbye: the gateway keeps the peer's session.
+    [{ protocol: 'wireguard' }, null, 1],
+  ] as const;
+  for (const [cfg, goodbye, left] of cases) {
+    it(`${cfg.protocol}${'nat' in cfg ? ' without NAT' : ''}${'transport' in cfg ? `/${cfg.transport}` : ''}: the goodbye goes ${goodbye ?? 'nowhere'}`, () => {
+      const w = vpnWorld();
+      const laptop = w.subscriber('laptop');
+      const { client } = w.connect(laptop, cfg);
+      expect(w.gateway.sessions).toHaveLength(1);
+      const before = w.events.length;
+      client.disconnect();
+      w.sim.run();
+      const first = w.events.slice(before).find((e) => e.type === 'send' && e.host === 'laptop');
+      expect(first === undefined ? null : first.type === 'send' ? `${first.packet.protocolName()}/${first.packet.dstPort}` : '').toBe(goodbye);
+      expect(w.gateway.sessions).toHaveLength(left);
+      expect(client.up).toBe(false);
+    });
+  }
+
+  it('the same seed gives the same WireGuard retry times', () => {
+    const times = [1, 2].map(() => {
+      const w = vpnWorld({ rules: [out({ name: 'no wireguard', app: 'wireguard', action: 'drop' })] });
+      return w.connect(w.subscriber('laptop'), { protocol: 'wireguard' }).attempt().elapsed;
+    });
+    expect(times[0]).toBe(times[1]);
+  });
+});

@@ -14,7 +14,7 @@ export const RTT = 0.05;
 /** A client config with the server optional (it defaults to the world's gateway), for each protocol. */
 export type ClientSpec = VpnClientConfig extends infer C ? (C extends VpnClientConfig ? Omit<C, 'server'> & { server?: string } : never) : never;
 
-/** Every service, each on its usual port; OpenVPN on UDP 1194, TCP 1194 and TCP 443 is not possible at once with SSL VPN on 443, so OpenVPN-TCP uses 1194 here. */
+/** Every service on its usual port (OpenVPN over TCP on 1194, since the SSL VPN holds 443). */
 export const ALL_SERVICES: readonly VpnService[] = [
   { protocol: 'ipsec' },
   { protocol: 'l2tp-ipsec' },
