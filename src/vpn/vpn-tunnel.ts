@@ -7,7 +7,9 @@
  *
  * A closed tunnel stays installed until another replaces it: it routes nothing, so new
  * connections go direct, and it discards what connections bound to its address still send,
- * as an OS does once the tunnel interface and its address are gone.
+ * as an OS does once the tunnel interface and its address are gone. A tunnel whose host has
+ * moved to another network (another address) is dead the same way: the gateway would not
+ * know the new address, so the client must connect again.
  *
  * @module
  */
@@ -36,6 +38,8 @@ export class VpnTunnel implements HostTunnel {
   readonly counters: TunnelCounters = { packetsOut: 0, bytesOut: 0, discarded: 0, packetsIn: 0, bytesIn: 0, overheadBytes: 0 };
   private sequence = 0;
   private closed = false;
+  /** The host's own address when the tunnel came up. */
+  private readonly outer: Address;
 
   constructor(
     readonly host: Host,
@@ -48,11 +52,14 @@ export class VpnTunnel implements HostTunnel {
     private readonly channel: Channel,
     /** OpenVPN over TCP frames each packet with a length. */
     private readonly tcp: boolean,
-  ) {}
+  ) {
+    this.outer = host.address;
+  }
 
-  /** True while this tunnel is open and is the host's tunnel. */
+  /** True while this tunnel is open, is the host's tunnel, and the host has not moved since it came up. */
   get up(): boolean {
-    return !this.closed && this.host.tunnel === this;
+    const h = this.host;
+    return !this.closed && h.tunnel === this && h.online && h.address === this.outer;
   }
 
   /** Closes the tunnel: from now on it routes nothing and discards what it is given. */
@@ -60,14 +67,14 @@ export class VpnTunnel implements HostTunnel {
     this.closed = true;
   }
 
-  /** While open, everything but the gateway itself goes through the tunnel. */
+  /** While up, everything but the gateway itself goes through the tunnel. */
   routes(destination: Address): boolean {
-    return !this.closed && destination !== this.gateway;
+    return destination !== this.gateway && this.up;
   }
 
-  /** Wraps and sends one inner packet (called by the host); discards it once closed. */
+  /** Wraps and sends one inner packet (called by the host); discards it once the tunnel is not up. */
   carry(packet: Packet): void {
-    if (this.closed) {
+    if (!this.up) {
       this.counters.discarded++;
       return;
     }

@@ -125,3 +125,31 @@ describe('mail through a VPN', () => {
     expect(formatAddress(laptop.address)).toMatch(/^10\.20\./);
   });
 });
+
+describe('a tunnel and a moving host', () => {
+  it('after the laptop moves to another network, the old tunnel carries nothing and mail goes direct until it reconnects', () => {
+    const w = vpnWorld({ rules: [BLOCK_25] });
+    const accepted = mx(w);
+    const laptop = w.subscriber('laptop');
+    const vpn = new VpnClient(laptop, { protocol: 'wireguard', server: 'vpn.corp.example' });
+    const results: (string | boolean)[] = [];
+    w.sim.process(
+      (function* (): ProcessBody<void> {
+        yield* vpn.connect();
+        // The hotel network: no filter at all.
+        w.net.move(laptop, w.hosting, consumer({ port25Open: true }, 'hotel'));
+        results.push(vpn.up);
+        const direct = yield* submit(laptop, MX, message(w.sim.now));
+        results.push(direct.ok);
+        const again = yield* vpn.connect();
+        results.push(again.outcome, vpn.up);
+        const tunnelled = yield* submit(laptop, MX, message(w.sim.now));
+        results.push(tunnelled.ok);
+      })(),
+    );
+    w.sim.run();
+    expect(results).toEqual([false, true, 'established', true, true]);
+    expect(w.hosting.owns(accepted[0]?.client ?? 0)).toBe(true);
+    expect(w.corp.owns(accepted[1]?.client ?? 0)).toBe(true);
+  });
+});
