@@ -99,6 +99,9 @@ export class Firewall implements BorderFilter {
       get lineClass() {
         return (ctx.line as AccessLine).lineClass;
       },
+      get contract() {
+        return (ctx.line as AccessLine).contract;
+      },
       hostName: (address: Address) => this.net?.hostAt(address)?.name,
       bucket: (key: string) => this.buckets.get(key),
     };

@@ -85,7 +85,10 @@ export interface RuleSpec {
   destinationPorts?: PortSpec;
   /** Line class names of the subscriber ("consumer-adsl", "mobile-prepaid", ...). */
   lineClasses?: readonly string[];
-  /** Contract terms the subscriber's line must have, e.g. { vpnAllowed: false }. */
+  /**
+   * Contract terms the subscriber's line must have now, e.g. { vpnAllowed: false }: its
+   * class's terms, less any the ISP has withdrawn from it (after fair-use abuse).
+   */
   contract?: Partial<ContractTerms>;
   /** Application protocols found by inspection in the flow (any of them). */
   app?: AppProtocol | readonly AppProtocol[];

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { Address, Direction, LineClass } from '../net/index.js';
+import type { Address, ContractTerms, Direction, LineClass } from '../net/index.js';
 import { IpProtocol } from '../net/index.js';
 import type { Policy } from './policy.js';
 import { inRollout } from './rollout.js';
@@ -41,6 +41,11 @@ export interface VerdictContext {
   /** The subscriber line the packet crosses. */
   readonly subscriber: string;
   readonly lineClass: LineClass;
+  /**
+   * The terms the subscriber's line is held to now (its class's, less anything withdrawn
+   * from this subscriber); rules' `contract` conditions read these. Default: the class's.
+   */
+  readonly contract?: ContractTerms;
   /** The name of the host holding `address`, if any. */
   hostName(address: Address): string | undefined;
   /** A stored token bucket. */
@@ -75,7 +80,10 @@ export function ruleMatches(rule: Rule, flow: FlowView, ctx: VerdictContext): bo
   if (rule.sourcePorts !== null && !rule.sourcePorts.has(flow.sourcePort)) return false;
   if (rule.destinationPorts !== null && !rule.destinationPorts.has(flow.destinationPort)) return false;
   if (rule.lineClasses !== null && !rule.lineClasses.has(ctx.lineClass.name)) return false;
-  for (const [k, v] of rule.contract) if (ctx.lineClass.contract[k] !== v) return false;
+  if (rule.contract.length > 0) {
+    const terms = ctx.contract ?? ctx.lineClass.contract;
+    for (const [k, v] of rule.contract) if (terms[k] !== v) return false;
+  }
   if (rule.apps !== 0 && (flow.apps & rule.apps) === 0) return false;
   if (rule.action.type === 'reset-after-inspection' && rule.apps === 0 && !flow.hasPayload) return false;
   if (rule.source !== null && !rule.source.matches(flow.source, rule.source.namesHosts ? ctx.hostName(flow.source) : undefined)) return false;

@@ -8,7 +8,7 @@ import type { Address } from './address.js';
 import type { Host } from './host.js';
 import type { Isp } from './isp.js';
 import { Pipe } from './latency.js';
-import type { LineClass } from './line-class.js';
+import type { ContractTerms, LineClass } from './line-class.js';
 
 /** One subscriber's line. Created by `Isp.subscribe`; ends when its host moves away. */
 export class AccessLine {
@@ -18,6 +18,17 @@ export class AccessLine {
   readonly down: Pipe;
   /** False once the host has left the line. */
   active = true;
+  /**
+   * The terms this line is held to now: its class's contract until the ISP changes them for
+   * this subscriber alone (a right withdrawn after fair-use abuse). Firewalls match on these.
+   */
+  contract: ContractTerms;
+  /** Bytes on the wire from the subscriber that reached the ISP's edge (IP headers included). */
+  bytesOut = 0;
+  /** Bytes on the wire the ISP's edge sent down the line to the subscriber. */
+  bytesIn = 0;
+  /** When the line's volume first went over its fair-use volume, or null while it has not. */
+  overFairUseSince: number | null = null;
 
   constructor(
     /** Stable subscriber identifier, e.g. "lime/adsl-17"; staged rollouts hash it. */
@@ -29,5 +40,11 @@ export class AccessLine {
   ) {
     this.up = new Pipe(lineClass.latency);
     this.down = new Pipe(lineClass.latency);
+    this.contract = lineClass.contract;
+  }
+
+  /** Bytes both ways so far: what a fair-use policy counts. */
+  get volume(): number {
+    return this.bytesOut + this.bytesIn;
   }
 }

@@ -13,6 +13,7 @@ import { type OsProfile, osProfile } from './os-profile.js';
 import { IpProtocol, icmpUnreachable, IcmpCode, type Packet } from './packet.js';
 import { RawIpStack } from './raw-ip.js';
 import { TcpStack } from './tcp-stack.js';
+import type { HostTunnel } from './tunnel.js';
 import { UdpStack } from './udp.js';
 
 /** What a host is for; free text, with the usual values listed for editors. */
@@ -48,6 +49,20 @@ export class Host {
   /** Host → ISP and ISP → host pipes of the current attachment. */
   up: Pipe | null = null;
   down: Pipe | null = null;
+  /**
+   * A tunnel carrying some of the host's traffic (a VPN client's), or null. While set,
+   * connections and datagrams to destinations it routes take its address as their source,
+   * and packets from that address go through it rather than onto the line.
+   */
+  tunnel: HostTunnel | null = null;
+  /**
+   * Receives packets addressed to one of the host's extra addresses (`Network.addAlias`)
+   * instead of its stacks: how a VPN gateway hears its clients' return traffic. Null: such
+   * packets go to the stacks like any other.
+   */
+  forward: ((packet: Packet) => void) | null = null;
+  /** Extra addresses the host holds besides `address` (see `Network.addAlias`), or null for none. */
+  aliases: Set<Address> | null = null;
 
   constructor(readonly network: Network, spec: HostSpec) {
     this.name = spec.name;
@@ -63,13 +78,39 @@ export class Host {
     return this.isp !== null;
   }
 
-  /** Puts `packet` on the wire. Transport stacks call this; applications use the stacks. */
+  /** The source address for traffic to `destination`: the tunnel's when it routes there, else the host's own. */
+  sourceFor(destination: Address): Address {
+    const t = this.tunnel;
+    return t !== null && t.routes(destination) ? t.address : this.address;
+  }
+
+  /** True if `address` is the host's own or one of its aliases. */
+  holds(address: Address): boolean {
+    return address === this.address || (this.aliases !== null && this.aliases.has(address));
+  }
+
+  /**
+   * Puts `packet` on the wire, or into the tunnel when it comes from the tunnel's address.
+   * Transport stacks call this; applications use the stacks.
+   */
   send(packet: Packet): void {
+    // One comparison on the common path: only packets from another address can be tunnelled.
+    if (packet.src !== this.address && this.tunnel !== null && packet.src === this.tunnel.address) {
+      this.tunnel.carry(packet);
+      return;
+    }
     this.network.transmit(this, packet);
   }
 
-  /** Hands an arriving packet to the right stack. Called by the network. */
+  /**
+   * Hands an arriving packet to the right stack, or to `forward` when it is addressed to one
+   * of the host's aliases. Called by the network, and by a tunnel for what it decapsulates.
+   */
   receive(packet: Packet): void {
+    if (packet.dst !== this.address && this.forward !== null && this.aliases !== null && this.aliases.has(packet.dst)) {
+      this.forward(packet);
+      return;
+    }
     switch (packet.protocol) {
       case IpProtocol.TCP:
         this.tcp.receive(packet);

@@ -22,7 +22,7 @@ export { Host, type HostRole, type HostSpec } from './host.js';
 export { type AttachOptions, Isp, type IspSpec } from './isp.js';
 export { fixedLatency, type Latency, lognormalLatency, Pipe, toLatency, uniformLatency } from './latency.js';
 export { type ContractTerms, LINE_CLASSES, type LineClass, lineClass, type LineClassOptions } from './line-class.js';
-export type { DeliverEvent, Direction, InjectEvent, LostEvent, MoveEvent, NetEvent, NetObserver, SendEvent, VerdictEvent } from './net-event.js';
+export type { DeliverEvent, Direction, FairUseEvent, InjectEvent, LostEvent, MoveEvent, NetEvent, NetObserver, SendEvent, VerdictEvent } from './net-event.js';
 export { type MoveOptions, Network, type NetworkOptions } from './network.js';
 export { type IcmpReaction, LINUX, LINUX_CLASSIC, MACOS, OS_PROFILES, type OsProfile, osProfile, WINDOWS } from './os-profile.js';
 export {
@@ -59,5 +59,6 @@ export {
   wireguardTransport,
 } from './signatures.js';
 export { TcpConnection, type TcpHandlers, type TcpState } from './tcp-connection.js';
+export type { HostTunnel } from './tunnel.js';
 export { type ConnectOptions, TcpListener, TcpStack } from './tcp-stack.js';
 export { UdpSocket, UdpStack } from './udp.js';

@@ -10,7 +10,7 @@ import { AddressPool } from './address-pool.js';
 import type { BorderFilter } from './border.js';
 import type { Host } from './host.js';
 import { type Latency, toLatency } from './latency.js';
-import type { LineClass } from './line-class.js';
+import type { ContractTerms, LineClass } from './line-class.js';
 import type { Network } from './network.js';
 import { type Prefix, parsePrefix } from './prefix.js';
 
@@ -22,6 +22,8 @@ export interface IspSpec {
   prefixes: readonly (string | Prefix)[];
   /** One-way delay between a hosted server and the ISP's core (default 0.5 ms). */
   hostingLatency?: Latency | number;
+  /** Contract terms a line loses once its volume goes over its fair-use volume (default none). */
+  fairUseWithdraws?: Partial<ContractTerms>;
 }
 
 /** Options for attaching a host. */
@@ -48,6 +50,13 @@ export class Isp {
   filter: BorderFilter | null = null;
   /** Active lines by subscriber id. */
   readonly lines = new Map<string, AccessLine>();
+  /**
+   * Contract terms a line loses from the moment its volume goes over its contract's
+   * `fairUseBytes`, e.g. `{ vpnAllowed: false }` (T-Mobile UK could withdraw VPN use for
+   * fair-use abuse, REFERENCE.md §4), or null to withdraw nothing. The crossing is recorded
+   * either way.
+   */
+  fairUseWithdraws: Partial<ContractTerms> | null;
   private lineCount = 0;
 
   constructor(
@@ -63,6 +72,7 @@ export class Isp {
     this.routerAddress = first.length >= 31 ? first.base : first.at(1);
     this.pool = new AddressPool(this.prefixes, [this.routerAddress]);
     this.hostingLatency = toLatency(spec.hostingLatency ?? 0.0005);
+    this.fairUseWithdraws = spec.fairUseWithdraws ?? null;
   }
 
   /** True if `address` lies in one of the ISP's blocks. */

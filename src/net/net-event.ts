@@ -5,6 +5,7 @@
  * @module
  */
 import type { Address } from './address.js';
+import type { ContractTerms } from './line-class.js';
 import type { Packet } from './packet.js';
 
 /** Which way a packet crosses an ISP's border, seen from the ISP's subscriber. */
@@ -70,8 +71,25 @@ export interface MoveEvent {
   readonly address: Address;
 }
 
+/**
+ * A subscriber's line went over its fair-use volume: from now on it is held to `contract`,
+ * which lacks what the ISP withdraws (`withdrawn`, empty when it withdraws nothing).
+ */
+export interface FairUseEvent {
+  readonly type: 'fair-use';
+  readonly time: number;
+  readonly isp: string;
+  readonly subscriber: string;
+  /** Bytes both ways when the volume was crossed. */
+  readonly volume: number;
+  /** The contract's fair-use volume. */
+  readonly limit: number;
+  readonly withdrawn: Partial<ContractTerms>;
+  readonly contract: ContractTerms;
+}
+
 /** Any network record. */
-export type NetEvent = SendEvent | DeliverEvent | LostEvent | VerdictEvent | InjectEvent | MoveEvent;
+export type NetEvent = SendEvent | DeliverEvent | LostEvent | VerdictEvent | InjectEvent | MoveEvent | FairUseEvent;
 
 /** Receives network records as they happen. */
 export type NetObserver = (event: NetEvent) => void;

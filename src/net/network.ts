@@ -10,6 +10,15 @@
  * Addresses are looked up when a packet arrives, not when it is sent: a host that has moved
  * to another network in the meantime no longer has the address, and the packet is lost.
  *
+ * Volume: each subscriber line counts the bytes it carries at the ISP's edge (outbound as
+ * they reach the edge, inbound as the edge sends them down). When a line first goes over its
+ * contract's fair-use volume, its ISP's `fairUseWithdraws` terms are taken from its contract
+ * and a `fair-use` record is made.
+ *
+ * Extra addresses: a host may hold aliases from its ISP's blocks besides its own address
+ * (`addAlias`); packets to them reach the host (its `forward` hook, if set). A VPN gateway
+ * gives these to its clients as their addresses inside the tunnel.
+ *
  * Records: every send, delivery, loss, verdict and injected packet is offered to the
  * observers as a `NetEvent`. With no observer nothing is built.
  *
@@ -200,10 +209,32 @@ export class Network {
     return line;
   }
 
+  /**
+   * Gives `host` one more address from its ISP's blocks: packets to it are delivered to the
+   * host (to `host.forward` when set). Throws if the host is detached. Aliases are released
+   * when the host leaves its ISP.
+   */
+  addAlias(host: Host): Address {
+    const isp = host.isp;
+    if (isp === null) throw new Error(`${host.name} is not attached to any network`);
+    const a = isp.pool.take();
+    (host.aliases ??= new Set()).add(a);
+    this.hostsByAddress.set(a, host);
+    return a;
+  }
+
+  /** Gives back an alias taken with `addAlias`; nothing happens if `host` does not hold it. */
+  removeAlias(host: Host, address: Address): void {
+    if (host.aliases === null || !host.aliases.delete(address)) return;
+    if (this.hostsByAddress.get(address) === host) this.hostsByAddress.delete(address);
+    host.isp?.pool.release(address);
+  }
+
   /** Takes `host` off its network; it keeps no address. */
   detach(host: Host): void {
     const isp = host.isp;
     if (isp === null) return;
+    if (host.aliases !== null) for (const a of [...host.aliases]) this.removeAlias(host, a);
     if (host.line !== null) {
       host.line.active = false;
       isp.lines.delete(host.line.subscriber);
@@ -248,6 +279,7 @@ export class Network {
   /** Sends a packet created at `line`'s edge (a forged RST, an ICMP error) down to its subscriber. */
   injectToSubscriber(packet: Packet, line: AccessLine, rule: string | null): void {
     this.stamp(packet);
+    this.countIn(line, packet);
     if (this.observers.length > 0) this.emit({ type: 'inject', time: this.sim.now, isp: line.isp.name, rule, packet });
     this.schedule(line.down.arrival(this.sim.now), packet, STAGE_DELIVER, line.isp, null, line.host);
   }
@@ -310,7 +342,11 @@ export class Network {
 
   private atOutEdge(packet: Packet, isp: Isp, line: AccessLine | null): void {
     let p: Packet | null = packet;
-    if (line !== null && isp.filter !== null) p = isp.filter.filter(packet, 'outbound', line, this);
+    if (line !== null) {
+      line.bytesOut += packet.wireLength;
+      if (line.overFairUseSince === null && line.volume > line.contract.fairUseBytes) this.overFairUse(line);
+      if (isp.filter !== null) p = isp.filter.filter(packet, 'outbound', line, this);
+    }
     if (p !== null) this.route(p, isp);
   }
 
@@ -330,12 +366,30 @@ export class Network {
       return;
     }
     let p: Packet | null = packet;
-    if (host.line !== null && isp.filter !== null) p = isp.filter.filter(packet, 'inbound', host.line, this);
-    if (p !== null) this.schedule(host.down.arrival(this.sim.now), p, STAGE_DELIVER, isp, null, host);
+    const line = host.line;
+    if (line !== null && isp.filter !== null) p = isp.filter.filter(packet, 'inbound', line, this);
+    if (p === null) return;
+    if (line !== null) this.countIn(line, p);
+    this.schedule(host.down.arrival(this.sim.now), p, STAGE_DELIVER, isp, null, host);
+  }
+
+  private countIn(line: AccessLine, packet: Packet): void {
+    line.bytesIn += packet.wireLength;
+    if (line.overFairUseSince === null && line.volume > line.contract.fairUseBytes) this.overFairUse(line);
+  }
+
+  private overFairUse(line: AccessLine): void {
+    line.overFairUseSince = this.sim.now;
+    const limit = line.contract.fairUseBytes;
+    const withdrawn = line.isp.fairUseWithdraws ?? {};
+    line.contract = { ...line.contract, ...withdrawn };
+    if (this.observers.length > 0) {
+      this.emit({ type: 'fair-use', time: this.sim.now, isp: line.isp.name, subscriber: line.subscriber, volume: line.volume, limit, withdrawn, contract: line.contract });
+    }
   }
 
   private deliver(packet: Packet, host: Host): void {
-    if (!host.online || host.address !== packet.dst) {
+    if (!host.online || (host.address !== packet.dst && !host.holds(packet.dst))) {
       this.lose(packet, 'no-host');
       return;
     }

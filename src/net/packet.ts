@@ -87,6 +87,16 @@ export class Packet {
     return this.payload === null ? 0 : this.payload.length;
   }
 
+  /**
+   * Bytes on the wire at the IP layer: a 20-byte IPv4 header, the transport header (TCP 20,
+   * UDP 8, ICMP 8 plus the quoted 28) and the payload. What volume counters add up.
+   */
+  get wireLength(): number {
+    const p = this.protocol;
+    const header = p === IpProtocol.TCP ? 40 : p === IpProtocol.UDP ? 28 : p === IpProtocol.ICMP ? 56 : 20;
+    return header + this.length;
+  }
+
   /** True if every bit of `flag` is set. */
   has(flag: number): boolean {
     return (this.flags & flag) === flag;

@@ -25,11 +25,11 @@ export class RawSocket {
     readonly flow: number,
   ) {}
 
-  /** Sends one packet of this protocol to `to`; false if closed. */
+  /** Sends one packet of this protocol to `to` (from the tunnel address when the host's tunnel routes `to`); false if closed. */
   send(to: Address, payload: Payload): boolean {
     if (!this.open) return false;
     const host = this.stack.host;
-    host.send(rawPacket(host.address, to, this.protocol, payload, this.flow));
+    host.send(rawPacket(host.sourceFor(to), to, this.protocol, payload, this.flow));
     return true;
   }
 

@@ -79,14 +79,15 @@ export class TcpStack {
   /**
    * Opens a connection to `address`:`port`. The returned connection is in `syn-sent`; its
    * `report` (and `onConnect`, and `connected`) tell how the attempt ends. A host that is
-   * not attached to any network fails at once with ENETUNREACH.
+   * not attached to any network fails at once with ENETUNREACH. The local address is the
+   * host's own, or its tunnel's when the tunnel routes `address`.
    */
   connect(address: Address, port: number, options: ConnectOptions = {}): TcpConnection {
     checkPort(port);
     const host = this.host;
     const net = host.network;
     const localPort = this.ephemeralPort();
-    const conn = new TcpConnection(this, net.nextFlowId(), host.address, localPort, address, port, true, this.isn());
+    const conn = new TcpConnection(this, net.nextFlowId(), host.sourceFor(address), localPort, address, port, true, this.isn());
     conn.onConnect = options.onConnect;
     conn.onMessage = options.onMessage;
     conn.onEnd = options.onEnd;

@@ -30,11 +30,11 @@ export class UdpSocket {
     readonly flow: number,
   ) {}
 
-  /** Sends one datagram; returns false if the socket is closed. */
+  /** Sends one datagram (from the host's tunnel address when its tunnel routes `to`); returns false if the socket is closed. */
   send(to: Address, toPort: number, payload: Payload): boolean {
     if (!this.open) return false;
     const host = this.stack.host;
-    host.send(udpDatagram(host.address, this.port, to, toPort, payload, this.flow));
+    host.send(udpDatagram(host.sourceFor(to), this.port, to, toPort, payload, this.flow));
     return true;
   }
 
