@@ -7,6 +7,9 @@
  *
  * @module
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { hrtime } from 'node:process';
 import { type Command, InvalidArgumentError } from 'commander';
 import { DurationError, formatDuration, parseDuration } from '../engine/index.js';
@@ -26,6 +29,7 @@ interface RunFlags {
   until?: number;
   trace?: string;
   json?: boolean;
+  replay?: boolean;
 }
 
 function durationArg(text: string): number {
@@ -61,6 +65,11 @@ function progressBar(write: (s: string) => void, enabled: boolean): { update: (f
       if (shown) write('\r\u001b[K');
     },
   };
+}
+
+function inCi(): boolean {
+  const ci = process.env['CI'];
+  return (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') || process.env['TERM'] === 'dumb';
 }
 
 /** Loads a scenario, turning its problems into messages and exit code 2. */
@@ -103,39 +112,60 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
     .option('--until <duration>', 'stop the run early, e.g. 2d', durationArg)
     .option('--trace <file>', 'write the run\'s trace to FILE (for portsim replay and export)')
     .option('--json', 'print the report as JSON on stdout, and nothing else there')
+    .option('--no-replay', 'in a terminal, do not open the replay after the run')
     .addHelpText(
       'after',
       '\nExamples:\n  portsim run scenarios/lime-stlucia-port25.yaml\n  portsim run scenarios/bt-internet-throttle.yaml --variant fixed --json\n  portsim run my.yaml --seed 7 --until 2d --trace my.trace',
     )
-    .action((file: string, flags: RunFlags) => {
+    .action(async (file: string, flags: RunFlags) => {
       setEngineVersion(packageVersion());
       const loaded = loadOrExit(file, err);
-      const runOpts = {
-        ...(flags.variant === undefined ? {} : { variant: flags.variant }),
-        ...(flags.seed === undefined ? {} : { seed: flags.seed }),
-        ...(flags.until === undefined ? {} : { until: flags.until }),
-      };
-      let writer: TraceWriter | null = null;
-      const bar = progressBar(err, options.stderrTTY);
-      const result = runOrExit(loaded, err, () => {
-        const header = traceHeader(loaded, runOpts); // also checks the variant's name
-        if (flags.trace !== undefined) writer = new TraceWriter(flags.trace, header);
-        try {
-          const r = runScenario(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress: bar.update });
-          (writer as TraceWriter | null)?.close();
-          return r;
-        } catch (e) {
-          (writer as TraceWriter | null)?.abort();
-          throw e;
-        } finally {
-          bar.done();
+      // In a terminal the run is followed by its replay, which reads the trace from a file:
+      // the one asked for, or a temporary one removed afterwards.
+      const replay = flags.json !== true && flags.replay !== false && options.isTTY && !inCi();
+      const tempDir = replay && flags.trace === undefined ? mkdtempSync(join(tmpdir(), 'portsim-')) : null;
+      const tracePath = flags.trace ?? (tempDir === null ? undefined : join(tempDir, 'run.trace'));
+      try {
+        const runOpts = {
+          ...(flags.variant === undefined ? {} : { variant: flags.variant }),
+          ...(flags.seed === undefined ? {} : { seed: flags.seed }),
+          ...(flags.until === undefined ? {} : { until: flags.until }),
+        };
+        let writer: TraceWriter | null = null;
+        const bar = progressBar(err, options.stderrTTY);
+        const result = runOrExit(loaded, err, () => {
+          const header = traceHeader(loaded, runOpts); // also checks the variant's name
+          if (tracePath !== undefined) writer = new TraceWriter(tracePath, header);
+          try {
+            const r = runScenario(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress: bar.update });
+            (writer as TraceWriter | null)?.close();
+            return r;
+          } catch (e) {
+            (writer as TraceWriter | null)?.abort();
+            throw e;
+          } finally {
+            bar.done();
+          }
+        });
+        if (flags.json === true) out(`${JSON.stringify(result.report, null, 2)}\n`);
+        else {
+          out(formatReport(result.report));
+          if (flags.trace !== undefined) out(`\ntrace written to ${flags.trace}\n`);
         }
-      });
-      if (flags.json === true) out(`${JSON.stringify(result.report, null, 2)}\n`);
-      else {
-        out(formatReport(result.report));
-        if (flags.trace !== undefined) out(`\ntrace written to ${flags.trace}\n`);
+        if (replay && tracePath !== undefined) {
+          process.env['NODE_ENV'] ??= 'production';
+          const { openReplay } = await import('../tui/index.js');
+          const { openTrace } = await import('../trace/index.js');
+          const trace = openTrace(tracePath);
+          try {
+            await openReplay([trace], { stdin: process.stdin, stdout: process.stdout, env: process.env });
+          } finally {
+            trace.close();
+          }
+        }
+        if (result.report.expectations.some((x) => !x.passed)) exitWith(EXIT_EXPECTATIONS, 'expectationsFailed');
+      } finally {
+        if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
       }
-      if (result.report.expectations.some((x) => !x.passed)) exitWith(EXIT_EXPECTATIONS, 'expectationsFailed');
     });
 }

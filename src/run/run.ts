@@ -63,7 +63,7 @@ export function traceHeader(loaded: LoadedScenario, options: RunOptions = {}): T
     engineVersion,
     start: new Date((scenario.start ?? 0) * 1000).toISOString(),
     entities: {
-      isps: scenario.world.isps.map((i) => ({ name: i.name, rules: (i.firewall?.rules ?? []).map((r) => ({ id: `${i.name}/${r.name}`, text: ruleText(r) })) })),
+      isps: scenario.world.isps.map((i) => ({ name: i.name, rules: (i.firewall?.rules ?? []).map((r) => ({ id: r.name, text: ruleText(r) })) })),
       groups: scenario.world.clientGroups.map((g) => ({ name: g.name, isp: g.isp, clients: g.count })),
       servers: scenario.world.servers.map((s) => ({ name: s.name })),
       lists: scenario.world.servers.flatMap((s) => s.reputation?.lists.map((l) => l.name) ?? []),
@@ -188,6 +188,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     delayWarning(life, by) {
       stage(life, 'warned', { by });
     },
+    serverDecision(server, what) {
+      emit({ kind: 'server', t: now(), server, what });
+    },
     changed(text) {
       emit({ kind: 'change', t: now(), text });
     },
@@ -206,11 +209,19 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const clientOf = new Map<string, { group: string; client: string }>();
   for (const g of world.groups.values()) for (const c of g.clients) clientOf.set(c.host.name, { group: c.group, client: c.id });
   const recorded = new Set<number>();
+  const hostNameOf = (address: number): string => world.net.hostAt(address)?.name ?? '';
   const flowClient = new Map<number, number>();
+  const judged = new Set<number>();
   world.net.observe((e: NetEvent) => {
     if (e.type === 'verdict' && e.rule !== null && e.action !== 'accept' && !e.action.startsWith('log')) {
       blockedBy.set(e.packet.flow, `${e.isp}/${e.rule}`);
       onFirst('ruleHit', undefined, undefined);
+    }
+    // Every flow a rule decides gets one record, sampled or not, so rule counts in a replay
+    // cover the whole population; sampled flows get all their packets below.
+    if (trace !== undefined && e.type === 'verdict' && e.rule !== null && !recorded.has(e.packet.flow) && !judged.has(e.packet.flow)) {
+      judged.add(e.packet.flow);
+      emit({ ...packetEvent(e.packet, e.time, 'isp', clientOf.get(hostNameOf(e.packet.src))), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
     }
     if (trace === undefined || sample <= 0) return;
     if (e.type === 'send') {

@@ -57,6 +57,8 @@ export interface WorldObserver {
   delivered(life: MessageLife, server: string): void;
   bounced(life: MessageLife, by: string): void;
   delayWarning(life: MessageLife, by: string): void;
+  /** A server accepted a message, or refused one (4xx deferred, 5xx rejected). */
+  serverDecision(server: string, what: 'accepted' | 'deferred' | 'rejected'): void;
   changed(text: string): void;
 }
 
@@ -323,7 +325,9 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       ...(spec.spf === undefined ? {} : { spf: { registry: spf, action: spec.spf } }),
       ...(reputation === null ? {} : { reputation: { lists: reputation, reportRate: spec.reputation?.reportRate ?? 0.3, rng: stream('reports') } }),
       ...(spec.greylist === undefined || spec.greylist === false ? {} : { greylist: new Greylist({ delay: spec.greylist === true ? 300 : spec.greylist, retryWindow: 2 * DAY }) }),
+      onRefusal: (reply) => observer.serverDecision(spec.name, reply.code >= 500 ? 'rejected' : 'deferred'),
       onAccept: (message) => {
+        observer.serverDecision(spec.name, 'accepted');
         const life = lives.get(message.id);
         if (life === undefined || life.fate !== 'queued') return;
         const rcpt = (life.envelope.to[0] ?? '').toLowerCase();
