@@ -15,4 +15,7 @@ export {
   type ServerReport,
   USER_ERROR_KINDS,
   type UserErrorKind,
+  type LocationReport,
+  type VpnReport,
+  type WorkaroundReport,
 } from './report.js';

@@ -93,6 +93,38 @@ export interface ExpectationReport {
   note?: string;
 }
 
+/** VPN attempts of one client group with one protocol. */
+export interface VpnReport {
+  group: string;
+  protocol: string;
+  attempts: number;
+  established: number;
+  failed: number;
+  /** Failures by kind (no-response, refused, unreachable, reset, data-channel-blocked, offline). */
+  failures: Record<string, number>;
+}
+
+/** A roaming group's outcomes at one location. */
+export interface LocationReport {
+  group: string;
+  location: string;
+  sent: number;
+  delivered: number;
+  failed: number;
+  userErrors: Record<UserErrorKind, number>;
+}
+
+/** How users of a group got round failures. */
+export interface WorkaroundReport {
+  group: string;
+  /** The new settings, described ("port 587, STARTTLS"). */
+  to: string;
+  users: number;
+  /** When the first and the median user moved (seconds from the start). */
+  first: number;
+  median: number;
+}
+
 /** A whole run's report. */
 export interface RunReport {
   version: typeof REPORT_VERSION;
@@ -111,7 +143,15 @@ export interface RunReport {
   rules: RuleReport[];
   servers: ServerReport[];
   listings: ListingReport[];
+  /** Calls to ISP support by users whose mail kept failing. */
   supportCalls: number;
+  /** Support calls per ISP. */
+  supportCallsByIsp: Record<string, number>;
+  /** Users who gave up sending mail, per group. */
+  gaveUp: Record<string, number>;
+  vpn: VpnReport[];
+  locations: LocationReport[];
+  workarounds: WorkaroundReport[];
   expectations: ExpectationReport[];
 }
 

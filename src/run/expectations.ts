@@ -43,7 +43,7 @@ function measure(x: Expectation, report: RunReport, world: World): number | null
       return report.rules.find((r) => r.isp === isp && r.rule === rule)?.hits ?? null;
     }
     case 'isp': {
-      if (x.metric === 'supportCalls') return 0;
+      if (x.metric === 'supportCalls') return report.supportCallsByIsp[s.name] ?? 0;
       const isp = world.isps.get(s.name)?.isp;
       return report.listings.filter((l) => l.listed && isp !== undefined && isp.owns(addressOf(l.ip))).length;
     }

@@ -63,6 +63,26 @@ export function formatReport(r: RunReport): string {
     out.push('', 'What users saw');
     for (const g of seen) out.push(`  ${g.group} ${g.class}: ${g.usersAffected} of ${g.clients} affected — ${errorsText(g)}`);
   }
+  if (r.workarounds.length > 0 || r.supportCalls > 0 || Object.keys(r.gaveUp).length > 0) {
+    out.push('', 'How users coped');
+    for (const w of r.workarounds) out.push(`  ${w.group}: ${w.users} moved to ${w.to} (first after ${dur(w.first)}, half by ${dur(w.median)})`);
+    for (const [isp, n] of Object.entries(r.supportCallsByIsp)) out.push(`  ${thousands(n)} call${n === 1 ? '' : 's'} to ${isp} support`);
+    for (const [g, n] of Object.entries(r.gaveUp)) out.push(`  ${g}: ${n} gave up sending mail`);
+  }
+  if (r.locations.length > 0) {
+    out.push('', 'By location (roaming clients)');
+    for (const l of r.locations) {
+      const errs = USER_ERROR_KINDS.filter((k) => l.userErrors[k] > 0).map((k) => `${k} ${l.userErrors[k]}`).join(', ');
+      out.push(`  ${pad(`${l.group} at ${l.location}`, 30)} sent ${lpad(thousands(l.sent), 5)}, delivered ${lpad(pct(l.delivered, l.sent), 5)}, failed ${lpad(pct(l.failed, l.sent), 5)}${errs === '' ? '' : ` — ${errs}`}`);
+    }
+  }
+  if (r.vpn.length > 0) {
+    out.push('', 'VPN');
+    for (const v of r.vpn) {
+      const f = Object.entries(v.failures).map(([k, n]) => `${k} ${n}`).join(', ');
+      out.push(`  ${pad(`${v.group} ${v.protocol}`, 30)} ${v.attempts} attempts, ${v.established} up, ${v.failed} failed${f === '' ? '' : ` (${f})`}`);
+    }
+  }
   if (r.rules.length > 0) {
     out.push('', 'Firewall rules');
     for (const x of r.rules) out.push(`  ${pad(`${x.isp}/${x.rule}`, 36)} ${lpad(thousands(x.hits), 9)} packets ${lpad(thousands(x.flows), 7)} flows`);

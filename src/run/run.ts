@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { formatDuration, Simulation } from '../engine/index.js';
 import type { Attempt, MessageLife, SendResult } from '../mail/index.js';
-import { emptyGroupReport, type GroupReport, type ListingReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind } from '../metrics/index.js';
+import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
 import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
@@ -134,12 +134,20 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
 
   // Firewall verdicts by flow, to name the rule behind a failed connection.
   const blockedBy = new Map<number, string>();
+  // Issue 5's records: VPN attempts, locations of roaming clients, workarounds, support calls.
+  const extras: Extras = { vpn: new Map(), locationOf: new Map(), locations: new Map(), workarounds: new Map(), supportCalls: new Map(), gaveUp: new Map() };
 
   const observer: WorldObserver = {
-    messageWritten(life) {
+    messageWritten(life, client) {
       stage(life, 'created');
+      if (client.location !== null) extras.locationOf.set(life.message.id, client.location);
     },
     sendResult(life, client, result: SendResult) {
+      const loc = extras.locationOf.get(life.message.id);
+      if (loc !== undefined && !result.ok) {
+        const l = locationEntry(extras, client.group, loc);
+        l.userErrors[result.error]++;
+      }
       if (result.ok) {
         stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
         return;
@@ -190,6 +198,39 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     },
     serverDecision(server, what) {
       emit({ kind: 'server', t: now(), server, what });
+    },
+    workaround(client, to) {
+      const key = `${client.group}\u0000${to}`;
+      const times = extras.workarounds.get(key) ?? [];
+      times.push(now());
+      extras.workarounds.set(key, times);
+      emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'reconfigured', detail: `now sends with ${to}` });
+    },
+    supportCall(client) {
+      const isp = world.groups.get(client.group)?.spec.isp ?? '';
+      extras.supportCalls.set(isp, (extras.supportCalls.get(isp) ?? 0) + 1);
+      emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'support-call', detail: `calls ${isp} support` });
+      onFirst('supportCall', client.group, undefined);
+    },
+    gaveUp(client) {
+      extras.gaveUp.set(client.group, (extras.gaveUp.get(client.group) ?? 0) + 1);
+      emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'gave-up', detail: 'stops sending mail' });
+    },
+    moved(client, location) {
+      emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'moved', detail: `now at ${location}` });
+    },
+    vpnAttempt(client, a) {
+      const key = `${client.group}\u0000${a.protocol}`;
+      const v = extras.vpn.get(key) ?? { group: client.group, protocol: a.protocol, attempts: 0, established: 0, failed: 0, failures: {} };
+      v.attempts++;
+      if (a.outcome === 'established') v.established++;
+      else {
+        v.failed++;
+        const k = a.failure ?? 'unknown';
+        v.failures[k] = (v.failures[k] ?? 0) + 1;
+      }
+      extras.vpn.set(key, v);
+      emit({ kind: 'vpn', t: now(), group: client.group, client: client.id, protocol: a.protocol, outcome: a.outcome, detail: a.detail });
     },
     changed(text) {
       emit({ kind: 'change', t: now(), text });
@@ -288,10 +329,26 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     options.progress?.(k / steps);
   }
 
-  const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, errors, affected);
+  const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, errors, affected, extras);
   report.expectations = checkExpectations(scenario, options.variant ?? null, report, world);
   for (const x of report.expectations) if (!x.passed) emit({ kind: 'expectation', t: end, name: x.text, ok: false, detail: `measured ${x.actualText}` });
   return { report, world };
+}
+
+interface Extras {
+  vpn: Map<string, VpnReport>;
+  locationOf: Map<number, string>;
+  locations: Map<string, LocationReport>;
+  workarounds: Map<string, number[]>;
+  supportCalls: Map<string, number>;
+  gaveUp: Map<string, number>;
+}
+
+function locationEntry(extras: Extras, group: string, location: string): LocationReport {
+  const key = `${group}\u0000${location}`;
+  let e = extras.locations.get(key);
+  if (e === undefined) extras.locations.set(key, (e = { group, location, sent: 0, delivered: 0, failed: 0, userErrors: emptyGroupReport('', 'legit', 0).userErrors }));
+  return e;
 }
 
 function verdictAction(action: string): VerdictAction {
@@ -370,7 +427,21 @@ function buildReport(
   world: World,
   errors: Map<string, Record<UserErrorKind, number>>,
   affected: Map<string, Set<number>>,
+  extras: Extras,
 ): RunReport {
+  for (const l of world.lives.values()) {
+    const loc = extras.locationOf.get(l.message.id);
+    if (loc === undefined) continue;
+    const e = locationEntry(extras, l.message.group, loc);
+    e.sent++;
+    if (l.fate === 'delivered') e.delivered++;
+    else if (l.fate === 'failed') e.failed++;
+  }
+  const workarounds = [...extras.workarounds].map(([key, times]) => {
+    const [group, to] = key.split('\u0000') as [string, string];
+    const sorted = [...times].sort((a, b) => a - b);
+    return { group, to, users: times.length, first: sorted[0] as number, median: quantile(sorted, 0.5) as number };
+  });
   const groups: GroupReport[] = [];
   for (const [name, g] of world.groups) {
     for (const cls of ['legit', 'spam'] as const) {
@@ -428,7 +499,12 @@ function buildReport(
     rules,
     servers,
     listings,
-    supportCalls: 0,
+    supportCalls: [...extras.supportCalls.values()].reduce((a, b) => a + b, 0),
+    supportCallsByIsp: Object.fromEntries(extras.supportCalls),
+    gaveUp: Object.fromEntries(extras.gaveUp),
+    vpn: [...extras.vpn.values()],
+    locations: [...extras.locations.values()],
+    workarounds,
     expectations: [],
   };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from 'zod';
-import { doc, name, rate, share, size, strictObject, text } from './fields.js';
+import { doc, duration, name, rate, share, size, strictObject, text } from './fields.js';
 import type { NameSite } from './names.js';
 import { namedItems, type WorldSection } from './world.js';
 
@@ -28,6 +28,60 @@ export const mailClientSchema = strictObject({
 
 /** A mail program's set-up as validated. */
 export type MailClientSpec = z.output<typeof mailClientSchema>;
+
+const VPN_PROTOCOL_NAMES = ['ipsec', 'l2tp-ipsec', 'pptp', 'openvpn', 'wireguard', 'ssl-vpn'] as const;
+
+/** A VPN client's set-up. */
+export const vpnClientSchema = strictObject({
+  protocol: doc(z.enum(VPN_PROTOCOL_NAMES), 'The VPN protocol.'),
+  server: doc(name, 'The VPN gateway (a server with a matching `vpn` service).'),
+  transport: doc(z.enum(['udp', 'tcp']).optional(), 'OpenVPN only: UDP (default) or TCP.'),
+  port: doc(z.int().min(1).max(65535).optional(), 'OpenVPN, WireGuard or SSL VPN: the port, if not the default.'),
+  nat: doc(z.boolean().optional(), 'IPsec: the client is behind NAT, so IKE and ESP ride in UDP 4500 (default true).'),
+});
+
+/** One place a roaming client goes to. */
+const stopSchema = strictObject({
+  at: doc(duration, 'When in each period the client arrives here ("9h" for nine in the morning when the period is a day).'),
+  location: doc(name, 'The place, as the report names it ("office", "home", "cafe").'),
+  isp: doc(name, 'The ISP of the network there.'),
+  line: doc(name, 'The line class of the network there.'),
+});
+
+/** What users do when sending keeps failing. */
+export const behaviourSchema = strictObject({
+  reconfigure: doc(
+    strictObject({
+      after: doc(z.int().min(1).default(3), 'Failed sends in a row before the user looks for a fix.'),
+      share: doc(share.prefault(1), 'The share of users who find one.'),
+      delay: doc(duration.prefault('1d'), 'How long it takes them, on average (exponentially distributed).'),
+      to: doc(
+        strictObject({
+          server: name.optional(),
+          port: z.int().min(1).max(65535).optional(),
+          tls: z.enum(['none', 'starttls', 'implicit']).optional(),
+          auth: z.enum(['none', 'valid', 'wrong-password']).optional(),
+        }),
+        'The new mail settings ("port: 587, tls: starttls").',
+      ),
+    }).optional(),
+    'Users who change their mail settings after failures.',
+  ),
+  support: doc(
+    strictObject({
+      after: doc(z.int().min(1).default(2), 'Failed sends in a row before the user calls.'),
+      share: doc(share.prefault(0.3), 'The share of users who call their ISP\'s support.'),
+    }).optional(),
+    'Users who call support.',
+  ),
+  giveUp: doc(
+    strictObject({
+      after: doc(z.int().min(1).default(5), 'Failed sends in a row before the user stops sending.'),
+      share: doc(share.prefault(0.1), 'The share of users who give up.'),
+    }).optional(),
+    'Users who give up sending mail.',
+  ),
+});
 
 /** One client group. */
 export const groupSchema = strictObject({
@@ -58,9 +112,25 @@ export const groupSchema = strictObject({
       to: doc(destinationsSchema, 'Domains the spam goes to.'),
       via: doc(z.enum(['direct', 'smart-host']).default('direct'), '`direct`: straight to the recipients\' MX on port 25; `smart-host`: through the group\'s configured server.'),
       size: doc(size.prefault('5KB'), 'Spam size.'),
+      adapt: doc(
+        strictObject({
+          after: doc(z.int().min(1).default(10), 'Failed sends in a row before the zombie changes tactics.'),
+          to: doc(mailClientSchema, 'Where it then sends: the ISP\'s smart host, or a submission port with stolen credentials.'),
+        }).optional(),
+        'Zombies that adapt to a block.',
+      ),
     }).optional(),
     'Spam-sending zombies among the group\'s machines.',
   ),
+  vpn: doc(vpnClientSchema.optional(), 'A VPN the clients bring up at the start and after every move; their mail then goes through it.'),
+  roaming: doc(
+    strictObject({
+      every: doc(duration.prefault('1d'), 'The length of the schedule, repeated (default a day).'),
+      stops: doc(z.array(stopSchema).min(1), 'Where the clients are, from each `at` on.'),
+    }).optional(),
+    'Laptops that move between networks on a schedule, keeping their settings.',
+  ),
+  behaviour: doc(behaviourSchema.optional(), 'What users do when sending keeps failing.'),
   note: doc(text.optional(), 'Who these users are, for the reader.'),
 });
 
@@ -74,6 +144,15 @@ function* defines(raw: unknown): Iterable<NameSite> {
 function* uses(raw: unknown): Iterable<NameSite> {
   for (const { index, item } of namedItems(raw)) {
     if (typeof item['isp'] === 'string') yield { kind: 'isp', name: item['isp'], path: [index, 'isp'] };
+    const vpn = item['vpn'] as Record<string, unknown> | undefined;
+    if (typeof vpn?.['server'] === 'string') yield { kind: 'server', name: vpn['server'], path: [index, 'vpn', 'server'] };
+    const stops = (item['roaming'] as Record<string, unknown> | undefined)?.['stops'];
+    if (Array.isArray(stops)) {
+      for (const [i, st] of stops.entries()) {
+        const isp = (st as Record<string, unknown> | null)?.['isp'];
+        if (typeof isp === 'string') yield { kind: 'isp', name: isp, path: [index, 'roaming', 'stops', i, 'isp'] };
+      }
+    }
     const mc = item['mailClient'] as Record<string, unknown> | undefined;
     if (typeof mc?.['server'] === 'string') yield { kind: 'server', name: mc['server'], path: [index, 'mailClient', 'server'] };
   }

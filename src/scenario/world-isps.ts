@@ -92,6 +92,10 @@ export const ispSchema = strictObject({
   prefixes: doc(z.array(text).min(1), 'Address blocks it owns: subscribers and its own servers take addresses from them.'),
   lines: doc(z.array(lineSchema).default([]), 'The line classes it sells.'),
   hostingLatency: doc(duration.optional(), 'Delay to servers it hosts (default 1ms).'),
+  fairUseWithdraws: doc(
+    strictObject({ vpnAllowed: z.boolean().optional(), port25Open: z.boolean().optional() }).optional(),
+    'Contract terms a subscriber loses once over the line\'s fair-use volume ("{ vpnAllowed: false }").',
+  ),
   firewall: doc(
     strictObject({
       default: z.enum(['accept', 'drop']).default('accept'),

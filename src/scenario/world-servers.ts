@@ -64,7 +64,7 @@ export const serverSchema = strictObject({
   ),
   auth: doc(z.boolean().default(false), 'Offers SMTP AUTH to the clients configured to use it.'),
   domains: doc(z.array(text).default([]), 'Mail domains whose mailboxes are here: mail for them is delivered.'),
-  relayFor: doc(z.array(name).default([]), 'ISPs whose subscriber lines may relay without AUTH ("authorised lines").'),
+  relayFor: doc(z.array(name).default([]), 'ISPs whose addresses may relay without AUTH ("authorised lines"; a VPN gateway\'s clients have addresses of its ISP).'),
   limits: doc(
     strictObject({
       perIp: doc(
@@ -91,6 +91,18 @@ export const serverSchema = strictObject({
   greylist: doc(z.union([z.boolean(), duration]).optional(), 'Greylisting, with its delay (true = 5m).'),
   mta: doc(mtaSchema, 'How it sends accepted mail that is not for its own domains.'),
   forward: doc(z.record(z.string(), text).default({}), 'For forwarders: address or domain → where its mail goes ("shop.example: owner@btinternet.example").'),
+  vpn: doc(
+    z
+      .array(
+        strictObject({
+          protocol: z.enum(['ipsec', 'l2tp-ipsec', 'pptp', 'openvpn', 'wireguard', 'ssl-vpn']),
+          transport: z.enum(['udp', 'tcp']).optional(),
+          port: z.int().min(1).max(65535).optional(),
+        }),
+      )
+      .default([]),
+    'VPN services this host offers as a gateway ("{ protocol: openvpn, transport: tcp, port: 443 }").',
+  ),
   note: doc(text.optional(), 'What the server is, for the reader.'),
 });
 

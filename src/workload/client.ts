@@ -29,4 +29,10 @@ export interface Client {
   readonly rng: RandomSource;
   /** The mail program's set-up now (changes during a run replace it). */
   mailClient: MailClientConfig | null;
+  /** Where the client is now, for roaming clients ("office", "home"); null when it never moves. */
+  location: string | null;
+  /** Failed sends in a row. */
+  failures: number;
+  /** True once the user has stopped sending mail. */
+  gaveUp: boolean;
 }

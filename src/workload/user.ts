@@ -31,6 +31,7 @@ export function* user(client: Client, traffic: UserTraffic, sink: ClientSink): P
     const next = traffic.profile.nextArrival(rng, sim.now, traffic.rate);
     if (next >= traffic.until) return;
     yield timeout(next - sim.now);
+    if (client.gaveUp) return;
     const to = traffic.recipients[traffic.choose.pick(rng)] as string;
     const life = sink.write(client, 'legit', to, traffic.size);
     const cfg = client.mailClient;

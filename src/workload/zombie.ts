@@ -19,6 +19,8 @@ export interface ZombieTraffic {
   readonly size: number;
   readonly via: 'direct' | 'smart-host';
   readonly until: number;
+  /** After this many failures in a row, send through `to` instead (the arms race). */
+  readonly adapt?: { readonly after: number; readonly to: MailClientConfig };
 }
 
 /** The zombie's behaviour, as a process. */
@@ -26,14 +28,19 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
   const host = client.host;
   const sim = host.network.sim;
   const rng = client.rng;
+  let via = traffic.via;
   for (;;) {
+    if (traffic.adapt !== undefined && via === 'direct' && client.failures >= traffic.adapt.after) {
+      via = 'smart-host';
+      client.mailClient = traffic.adapt.to;
+    }
     const next = sim.now + rng.exponential(1 / traffic.rate);
     if (next >= traffic.until) return;
     yield timeout(next - sim.now);
     const to = traffic.recipients[traffic.choose.pick(rng)] as string;
     const life = sink.write(client, 'spam', to, traffic.size);
     const onConnect: ClientSettings['onConnect'] = (report, flow, target) => sink.connected(client, report, flow, target.name, target.port);
-    if (traffic.via === 'smart-host' && client.mailClient !== null) {
+    if (via === 'smart-host' && client.mailClient !== null) {
       sink.sent(client, life, yield* submit(host, client.mailClient, life.message, { onConnect }));
       continue;
     }

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { DiurnalProfile, type RandomSource, RandomStreams, type Simulation, WeightedChoice } from '../engine/index.js';
+import { DiurnalProfile, formatDuration, type ProcessBody, type RandomSource, RandomStreams, type Simulation, WeightedChoice } from '../engine/index.js';
 import { Firewall, Policy, type RuleSpec } from '../firewall/index.js';
 import {
   type Attempt,
@@ -44,7 +44,8 @@ import {
   toLatency,
 } from '../net/index.js';
 import type { GroupSpec, LatencySpec, RuleSpecInput, Scenario, ServerSpec } from '../scenario/index.js';
-import { type Client, type ClientSink, user, zombie } from '../workload/index.js';
+import { type VpnAttempt, VpnClient, type VpnClientConfig, VpnGateway, type VpnService } from '../vpn/index.js';
+import { type Client, type ClientSink, user, UserBehaviour, zombie } from '../workload/index.js';
 
 /** What the world tells whoever runs it. Every call happens at the simulated time it describes. */
 export interface WorldObserver {
@@ -59,6 +60,13 @@ export interface WorldObserver {
   delayWarning(life: MessageLife, by: string): void;
   /** A server accepted a message, or refused one (4xx deferred, 5xx rejected). */
   serverDecision(server: string, what: 'accepted' | 'deferred' | 'rejected'): void;
+  /** A user changed their mail settings to get round failures; `to` describes the new ones. */
+  workaround(client: Client, to: string): void;
+  supportCall(client: Client): void;
+  gaveUp(client: Client): void;
+  /** A roaming client arrived somewhere. */
+  moved(client: Client, location: string): void;
+  vpnAttempt(client: Client, attempt: VpnAttempt): void;
   changed(text: string): void;
 }
 
@@ -217,7 +225,12 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   w.isps.forEach((spec, i) => {
     let isp: Isp;
     try {
-      isp = net.addIsp({ name: spec.name, prefixes: spec.prefixes, ...(spec.hostingLatency === undefined ? {} : { hostingLatency: spec.hostingLatency }) });
+      isp = net.addIsp({
+        name: spec.name,
+        prefixes: spec.prefixes,
+        ...(spec.hostingLatency === undefined ? {} : { hostingLatency: spec.hostingLatency }),
+        ...(spec.fairUseWithdraws === undefined ? {} : { fairUseWithdraws: spec.fairUseWithdraws }),
+      });
     } catch (e) {
       throw new WorldError(['world', 'isps', i, 'prefixes'], (e as Error).message);
     }
@@ -319,7 +332,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       ...(spec.auth ? { accounts: (_user: string, password: string) => password === PASSWORD } : {}),
       localDomains: domains,
       ...(spec.relayFor.length > 0
-        ? { relayFrom: (ip: number) => spec.relayFor.some((n) => isps.get(n)?.isp.owns(ip) === true && net.hostAt(ip)?.line !== null) }
+        ? { relayFrom: (ip: number) => spec.relayFor.some((n) => isps.get(n)?.isp.owns(ip) === true) }
         : {}),
       ...serverLimits(spec, stream),
       ...(spec.spf === undefined ? {} : { spf: { registry: spf, action: spec.spf } }),
@@ -344,7 +357,16 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     };
     const smtp = new SmtpServer(host, config);
     servers.set(spec.name, { spec, host, smtp, mta, reputation });
+    if (spec.vpn.length > 0) {
+      new VpnGateway(
+        host,
+        spec.vpn.map((v): VpnService => (v.protocol === 'openvpn' ? { protocol: 'openvpn', transport: v.transport ?? 'udp', ...(v.port === undefined ? {} : { port: v.port }) } : v.protocol === 'wireguard' || v.protocol === 'ssl-vpn' ? { protocol: v.protocol, ...(v.port === undefined ? {} : { port: v.port }) } : { protocol: v.protocol })),
+      );
+    }
   });
+
+  // Every mail domain a server holds is reachable by MX unless dns.mx says otherwise.
+  for (const [domain, server] of localDomains) if (net.dns.mx(domain).length === 0) net.dns.addMx(domain, server);
 
   // Subscribers.
   let nextMessage = 1;
@@ -359,6 +381,28 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     sent(client, life, result) {
       if (!result.ok && life.fate === 'queued') life.end('failed', sim.now);
       observer.sendResult(life, client, result);
+      if (result.ok) {
+        client.failures = 0;
+        return;
+      }
+      client.failures++;
+      const b = behaviours.get(client);
+      if (b === undefined || life.message.cls !== 'legit') return;
+      const r = b.behaviour.react(client.failures);
+      if (r.supportCall) observer.supportCall(client);
+      if (r.giveUp) {
+        client.gaveUp = true;
+        observer.gaveUp(client);
+      }
+      if (r.reconfigureIn !== null && b.to !== null) {
+        const to = b.to;
+        sim.at(Math.min(sim.now + r.reconfigureIn, until), () => {
+          if (client.gaveUp) return;
+          client.mailClient = mailClientConfig(mergeMailClient(client.mailClient, to), `${client.group}-${client.index}`);
+          client.failures = 0;
+          observer.workaround(client, describeMailClient(to));
+        });
+      }
     },
     connected(client, report, flow, server, port) {
       observer.connected(client, client.id, report, flow, server, port);
@@ -369,6 +413,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     return groupDomains.get(group) as string;
   }
   const groups = new Map<string, WorldGroup>();
+  const behaviours = new Map<Client, { behaviour: UserBehaviour; to: Partial<MailClientSpecInput> | null }>();
   w.clientGroups.forEach((spec, gi) => {
     const lc = lines.get(`${spec.isp}/${spec.line}`);
     if (lc === undefined) {
@@ -396,12 +441,36 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         host,
         rng: streams.get(`client/${spec.name}/${i}`),
         mailClient: mailClient === null ? null : { ...mailClient, ...(mailClient.auth === undefined ? {} : { auth: { ...mailClient.auth, user: `${spec.name}-${i}` } }) },
+        location: null,
+        failures: 0,
+        gaveUp: false,
       };
       clients.push(client);
+      if (spec.behaviour !== undefined) {
+        const bc = spec.behaviour;
+        behaviours.set(client, {
+          behaviour: new UserBehaviour(
+            {
+              ...(bc.reconfigure === undefined ? {} : { reconfigure: { after: bc.reconfigure.after, share: bc.reconfigure.share, delay: bc.reconfigure.delay } }),
+              ...(bc.support === undefined ? {} : { support: bc.support }),
+              ...(bc.giveUp === undefined ? {} : { giveUp: bc.giveUp }),
+            },
+            streams.get(`behaviour/${spec.name}/${i}`),
+          ),
+          to: bc.reconfigure?.to ?? null,
+        });
+      }
+      const vpn = spec.vpn === undefined ? null : new VpnClient(host, vpnConfig(spec.vpn));
+      if (vpn !== null) {
+        vpn.onAttempt = (a) => observer.vpnAttempt(client, a);
+        sim.process(vpnUp(vpn), { name: `vpn ${client.id}` });
+      }
+      if (spec.roaming !== undefined) roam(client, spec.roaming, vpn, gi);
       // The first `zombieCount` machines are infected: which ones does not matter, as every
       // client of a group is alike, and it keeps the population the same across variants.
       if (i < zombieCount && spam !== null && spec.zombies !== undefined) {
-        sim.process(zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until }, sink), { name: `zombie ${client.id}` });
+        const adapt = spec.zombies.adapt === undefined ? undefined : { after: spec.zombies.adapt.after, to: mailClientConfig(spec.zombies.adapt.to, `${spec.name}-${i}`) };
+        sim.process(zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until, ...(adapt === undefined ? {} : { adapt }) }, sink), { name: `zombie ${client.id}` });
       }
       if (legit !== null && spec.send !== undefined && profile !== null) {
         const rate = spec.send.spread > 0 ? client.rng.lognormalMeanCv(spec.send.rate, spec.send.spread) : spec.send.rate;
@@ -422,11 +491,74 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     return { recipients: domains.map((d) => `user@${d}`), choose: new WeightedChoice(Object.values(to)) };
   }
 
-  // Every mail domain a server holds is reachable by MX unless dns.mx says otherwise.
-  for (const [domain, server] of localDomains) if (net.dns.mx(domain).length === 0) net.dns.addMx(domain, server);
+  /** Moves a roaming client through its schedule, bringing its VPN up again at each stop. */
+  function roam(client: Client, roaming: NonNullable<GroupSpec['roaming']>, vpn: VpnClient | null, gi: number): void {
+    const stops = [...roaming.stops].sort((a, b) => a.at - b.at);
+    stops.forEach((st, si) => {
+      if (!lines.has(`${st.isp}/${st.line}`)) {
+        throw new WorldError(['world', 'clientGroups', gi, 'roaming', 'stops', si, 'line'], `ISP '${st.isp}' sells no line class '${st.line}'`);
+      }
+      if (st.at >= roaming.every) throw new WorldError(['world', 'clientGroups', gi, 'roaming', 'stops', si, 'at'], `a stop must fall within the period (${formatDuration(roaming.every)})`);
+    });
+    const go = (st: (typeof stops)[number]): void => {
+      net.move(client.host, (isps.get(st.isp) as { isp: Isp }).isp, lines.get(`${st.isp}/${st.line}`) as LineClass, { subscriber: `${st.isp}/${client.group}-${client.index}` });
+      client.location = st.location;
+      observer.moved(client, st.location);
+      if (vpn !== null) sim.process(vpnUp(vpn), { name: `vpn ${client.id}` });
+    };
+    // At time 0 the client is wherever the schedule has it at that time of the period.
+    const first = stops[0] as (typeof stops)[number];
+    const atStart = stops.filter((st) => st.at <= 0).at(-1) ?? stops.at(-1) ?? first;
+    sim.at(0, () => go(atStart));
+    for (let base = 0; base < until; base += roaming.every) {
+      for (const st of stops) if (base + st.at > 0 && base + st.at < until) sim.at(base + st.at, () => go(st));
+    }
+  }
+
 
   applyChanges(scenario, sim, groups, servers, observer);
   return { sim, net, streams, isps, servers, groups, lives };
+}
+
+type MailClientSpecInput = NonNullable<GroupSpec['mailClient']>;
+
+function mergeMailClient(now: MailClientConfig | null, to: Partial<MailClientSpecInput>): MailClientSpecInput {
+  const base = now ?? { server: '', port: 25, tls: 'none' as const };
+  return {
+    server: to.server ?? base.server,
+    port: to.port ?? base.port,
+    tls: to.tls ?? base.tls,
+    auth: to.auth ?? (base.auth === undefined ? 'none' : base.auth.password === PASSWORD ? 'valid' : 'wrong-password'),
+  };
+}
+
+function describeMailClient(to: Partial<MailClientSpecInput>): string {
+  const parts: string[] = [];
+  if (to.server !== undefined) parts.push(to.server);
+  if (to.port !== undefined) parts.push(`port ${to.port}`);
+  if (to.tls !== undefined && to.tls !== 'none') parts.push(to.tls === 'implicit' ? 'TLS' : 'STARTTLS');
+  if (to.auth === 'valid') parts.push('AUTH');
+  return parts.join(', ') || 'new settings';
+}
+
+function vpnConfig(v: NonNullable<GroupSpec['vpn']>): VpnClientConfig {
+  switch (v.protocol) {
+    case 'ipsec':
+    case 'l2tp-ipsec':
+      return { protocol: v.protocol, server: v.server, ...(v.nat === undefined ? {} : { nat: v.nat }) };
+    case 'pptp':
+      return { protocol: 'pptp', server: v.server };
+    case 'openvpn':
+      return { protocol: 'openvpn', server: v.server, ...(v.transport === undefined ? {} : { transport: v.transport }), ...(v.port === undefined ? {} : { port: v.port }) };
+    case 'wireguard':
+    case 'ssl-vpn':
+      return { protocol: v.protocol, server: v.server, ...(v.port === undefined ? {} : { port: v.port }) };
+  }
+}
+
+function* vpnUp(vpn: VpnClient): ProcessBody<void> {
+  if (vpn.up) vpn.disconnect();
+  yield* vpn.connect();
 }
 
 function mailClientConfig(spec: NonNullable<GroupSpec['mailClient']>, user: string): MailClientConfig {
@@ -514,14 +646,7 @@ function applyChanges(scenario: Scenario, sim: Simulation, groups: Map<string, W
         if (order >= c.share) return;
         const at = c.at + (c.over > 0 ? (order / c.share) * c.over : 0);
         sim.at(Math.min(at, scenario.duration), () => {
-          const base = client.mailClient ?? { server: '', port: 25, tls: 'none' as const };
-          const next: NonNullable<GroupSpec['mailClient']> = {
-            server: mc.server ?? base.server,
-            port: mc.port ?? base.port,
-            tls: mc.tls ?? base.tls,
-            auth: mc.auth ?? (base.auth === undefined ? 'none' : base.auth.password === PASSWORD ? 'valid' : 'wrong-password'),
-          };
-          client.mailClient = mailClientConfig(next, `${client.group}-${client.index}`);
+          client.mailClient = mailClientConfig(mergeMailClient(client.mailClient, mc), `${client.group}-${client.index}`);
         });
       });
       return;
