@@ -463,7 +463,8 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       const vpn = spec.vpn === undefined ? null : new VpnClient(host, vpnConfig(spec.vpn));
       if (vpn !== null) {
         vpn.onAttempt = (a) => observer.vpnAttempt(client, a);
-        sim.process(vpnUp(vpn), { name: `vpn ${client.id}` });
+        // A roaming client brings its VPN up at each stop, the first one included.
+        if (spec.roaming === undefined) sim.process(vpnUp(vpn), { name: `vpn ${client.id}` });
       }
       if (spec.roaming !== undefined) roam(client, spec.roaming, vpn, gi);
       // The first `zombieCount` machines are infected: which ones does not matter, as every
