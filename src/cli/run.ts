@@ -147,6 +147,10 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
             bar.done();
           }
         });
+        for (const wng of result.world.warnings) {
+          const at = locate(loaded, wng.path);
+          err(`${at.file}:${at.line}:${at.column}: warning: ${wng.message}\n`);
+        }
         if (flags.json === true) out(`${JSON.stringify(result.report, null, 2)}\n`);
         else {
           out(formatReport(result.report));

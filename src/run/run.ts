@@ -183,7 +183,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       else if (report.outcome !== 'connected') onFirst(report.outcome, client?.group, server);
     },
     relayAttempt(life, attempt) {
-      stage(life, attempt.result === 'accepted' ? 'accepted' : attempt.result, attemptFields(attempt));
+      const rule = attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
+      stage(life, attempt.result === 'accepted' ? 'accepted' : attempt.result, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
     },
     delivered(life, server) {
       stage(life, 'delivered', { server });

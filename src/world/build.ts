@@ -10,7 +10,7 @@
  * @module
  */
 import { DiurnalProfile, formatDuration, type ProcessBody, type RandomSource, RandomStreams, type Simulation, WeightedChoice } from '../engine/index.js';
-import { Firewall, Policy, type RuleSpec } from '../firewall/index.js';
+import { checkPolicy, Firewall, Policy, type RuleSpec } from '../firewall/index.js';
 import {
   type Attempt,
   type FailureCause,
@@ -97,6 +97,15 @@ export interface World {
   readonly groups: ReadonlyMap<string, WorldGroup>;
   /** Every message written so far, by id. */
   readonly lives: ReadonlyMap<number, MessageLife>;
+  /** What the static check of the firewall rules found: shadowed rules, exceptions that never apply, … */
+  readonly warnings: readonly WorldWarning[];
+}
+
+/** A finding of the static check of a rule list, with the rule's place in the scenario. */
+export interface WorldWarning {
+  readonly path: readonly (string | number)[];
+  /** "isp/rule: what is wrong". */
+  readonly message: string;
 }
 
 /** A problem the builder found in a scenario that the schema could not see. */
@@ -518,7 +527,18 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
 
 
   applyChanges(scenario, sim, groups, servers, observer);
-  return { sim, net, streams, isps, servers, groups, lives };
+
+  // The static check runs once the servers listen, so that redirects to a closed port show.
+  const warnings: WorldWarning[] = [];
+  w.isps.forEach((spec, i) => {
+    const fw = isps.get(spec.name)?.firewall;
+    if (fw === null || fw === undefined) return;
+    for (const x of checkPolicy(fw.policy, net)) {
+      const j = spec.firewall?.rules.findIndex((r) => r.name === x.rule) ?? -1;
+      warnings.push({ path: ['world', 'isps', i, 'firewall', ...(j < 0 ? [] : ['rules', j])], message: `${spec.name}/${x.rule}: ${x.message}` });
+    }
+  });
+  return { sim, net, streams, isps, servers, groups, lives, warnings };
 }
 
 type MailClientSpecInput = NonNullable<GroupSpec['mailClient']>;
