@@ -53,6 +53,10 @@ export const mtaSchema = strictObject({
 export const serverSchema = strictObject({
   name: doc(name, 'The server\'s DNS name ("smtp.lime.example").'),
   isp: doc(name, 'The ISP that hosts it (its own servers are not behind its subscriber firewall).'),
+  line: doc(
+    name.optional(),
+    'A line class of its ISP: the server sits on a subscriber line of that class (an office server on ADSL), behind the ISP\'s border firewall, instead of in the ISP\'s data centre.',
+  ),
   role: doc(z.enum(['smart-host', 'submission', 'mx', 'forwarder']).default('mx'), 'What the server is for (shown in reports).'),
   listen: doc(z.array(listenerSchema).min(1).prefault([{ port: 25 }]), 'Ports it listens on.'),
   tls: doc(

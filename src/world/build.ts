@@ -260,15 +260,27 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
 
   // Servers: hosts first, so that firewall rules and MX records can name them.
   const hosts = new Map<string, Host>();
-  w.servers.forEach((spec) => {
+  w.servers.forEach((spec, i) => {
     const host = net.addHost({ name: spec.name, role: spec.role });
-    (isps.get(spec.isp) as { isp: Isp }).isp.host(host);
+    const isp = (isps.get(spec.isp) as { isp: Isp }).isp;
+    if (spec.line === undefined) isp.host(host);
+    else {
+      // A server on a subscriber line: its traffic crosses the ISP's border firewall.
+      const lc = lines.get(`${spec.isp}/${spec.line}`);
+      if (lc === undefined) throw new WorldError(['world', 'servers', i, 'line'], noLineText(w.isps, spec.isp, spec.line));
+      isp.subscribe(host, lc, { subscriber: `${spec.isp}/${spec.name}` });
+    }
     net.dns.set(spec.name, host);
     hosts.set(spec.name, host);
   });
   for (const [domain, exchangers] of Object.entries(w.dns.mx)) exchangers.forEach((x, i) => net.dns.addMx(domain, x, 10 * (i + 1)));
   const localDomains = new Map<string, string>();
-  for (const s of w.servers) for (const d of s.domains) localDomains.set(d.toLowerCase(), s.name);
+  for (const s of w.servers) {
+    for (const d of s.domains) localDomains.set(d.toLowerCase(), s.name);
+    for (const k of Object.keys(s.forward)) localDomains.set((k.includes('@') ? k.slice(k.lastIndexOf('@') + 1) : k).toLowerCase(), s.name);
+  }
+  // Every mail domain a server holds is reachable by MX unless dns.mx says otherwise.
+  for (const [domain, server] of localDomains) if (net.dns.mx(domain).length === 0) net.dns.addMx(domain, server);
 
   // Firewalls.
   const windows = ruleWindows(scenario);
@@ -374,9 +386,6 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     }
   });
 
-  // Every mail domain a server holds is reachable by MX unless dns.mx says otherwise.
-  for (const [domain, server] of localDomains) if (net.dns.mx(domain).length === 0) net.dns.addMx(domain, server);
-
   // Subscribers.
   let nextMessage = 1;
   const sink: ClientSink = {
@@ -425,10 +434,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   const behaviours = new Map<Client, { behaviour: UserBehaviour; to: Partial<MailClientSpecInput> | null }>();
   w.clientGroups.forEach((spec, gi) => {
     const lc = lines.get(`${spec.isp}/${spec.line}`);
-    if (lc === undefined) {
-      const have = w.isps.find((i) => i.name === spec.isp)?.lines.map((l) => l.name) ?? [];
-      throw new WorldError(['world', 'clientGroups', gi, 'line'], `ISP '${spec.isp}' sells no line class '${spec.line}'${have.length > 0 ? `; it sells ${have.join(', ')}` : ''}`);
-    }
+    if (lc === undefined) throw new WorldError(['world', 'clientGroups', gi, 'line'], noLineText(w.isps, spec.isp, spec.line));
     const isp = (isps.get(spec.isp) as { isp: Isp }).isp;
     const osMix = typeof spec.os === 'string' ? null : new WeightedChoice(Object.values(spec.os));
     const osNames = typeof spec.os === 'string' ? [spec.os] : Object.keys(spec.os);
@@ -580,6 +586,11 @@ function vpnConfig(v: NonNullable<GroupSpec['vpn']>): VpnClientConfig {
 function* vpnUp(vpn: VpnClient): ProcessBody<void> {
   if (vpn.up) vpn.disconnect();
   yield* vpn.connect();
+}
+
+function noLineText(isps: Scenario['world']['isps'], isp: string, line: string): string {
+  const have = isps.find((i) => i.name === isp)?.lines.map((l) => l.name) ?? [];
+  return `ISP '${isp}' sells no line class '${line}'${have.length > 0 ? `; it sells ${have.join(', ')}` : ''}`;
 }
 
 function mailClientConfig(spec: NonNullable<GroupSpec['mailClient']>, user: string): MailClientConfig {

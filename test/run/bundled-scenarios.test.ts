@@ -23,5 +23,15 @@ describe.each(files)('%s', (file) => {
 });
 
 it('bundles a scenario for each seed incident', () => {
-  expect(files).toEqual(expect.arrayContaining(['lime-stlucia-port25.yaml']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'lime-stlucia-port25.yaml',
+      'tmobile-uk-smtps-resets.yaml',
+      'bt-internet-throttle.yaml',
+      'gmail-starttls-failure.yaml',
+      'pobox-alternate-ports.yaml',
+      'tmobile-uk-vpn-contracts.yaml',
+      'bravo-roaming-office.yaml',
+    ]),
+  );
 });
