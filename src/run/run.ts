@@ -184,7 +184,9 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     },
     relayAttempt(life, attempt) {
       const rule = attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
-      stage(life, attempt.result === 'accepted' ? 'accepted' : attempt.result, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
+      // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
+      const st = attempt.result === 'accepted' ? 'accepted' : attempt.result === 'deferred' ? 'deferred' : 'attempt';
+      stage(life, st, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
     },
     delivered(life, server) {
       stage(life, 'delivered', { server });

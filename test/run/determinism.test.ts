@@ -2,20 +2,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/metrics/index.js';
 import { runScenario, traceHeader } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
-import { TraceWriter } from '../../src/trace/index.js';
+import { openTrace, TraceWriter } from '../../src/trace/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portsim-determinism-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function runTo(file: string, seed?: string): { report: string; trace: Buffer } {
+function runTo(file: string, seed?: string): { report: string; trace: Buffer; parsed: RunReport } {
   const loaded = loadScenario('scenarios/lime-stlucia-port25.yaml');
   const opts = { until: 3 * 86400, ...(seed === undefined ? {} : { seed }) };
   const w = new TraceWriter(join(tmp, file), traceHeader(loaded, opts));
   const { report } = runScenario(loaded, { ...opts, trace: w });
   w.close();
-  return { report: JSON.stringify(report), trace: readFileSync(join(tmp, file)) };
+  return { report: JSON.stringify(report), trace: readFileSync(join(tmp, file)), parsed: report };
 }
 
 describe('the same scenario and seed', () => {
@@ -25,6 +26,29 @@ describe('the same scenario and seed', () => {
     expect(b.report).toBe(a.report);
     expect(b.trace.equals(a.trace)).toBe(true);
     expect(a.trace.length).toBeGreaterThan(1000);
+  });
+
+  it('give a trace that reads back whole, every block checked, and whose final state agrees with the report', () => {
+    const { parsed } = runTo('e.trace');
+    const t = openTrace(join(tmp, 'e.trace'), { verify: true });
+    expect(t.header.title).toContain('LIME St. Lucia');
+    expect(t.length).toBeGreaterThan(1000);
+    const last = t.at(t.length - 1);
+    expect(last.t).toBeLessThanOrEqual(3 * 86400);
+    expect(t.markers.length).toBeGreaterThan(0); // the block's start, the first timeouts, captions
+    const end = t.stateAt(t.length);
+    for (const g of parsed.groups) {
+      const tally = end.groups[g.group]?.[g.class];
+      expect({ group: g.group, cls: g.class, sent: tally?.created, delivered: tally?.delivered, failed: tally?.failed, bounced: tally?.bounced }).toEqual({
+        group: g.group,
+        cls: g.class,
+        sent: g.sent,
+        delivered: g.delivered,
+        failed: g.failed,
+        bounced: g.bounced,
+      });
+    }
+    t.close();
   });
 
   it('while another seed gives another run', () => {
