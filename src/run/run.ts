@@ -98,8 +98,12 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const sim = new Simulation();
   const trace = options.trace;
   let lastT = 0;
+  // At `metrics` fidelity the trace keeps what the counters and the timeline need, not the
+  // life of every message and connection.
+  const perItem = new Set<TraceEvent['kind']>(['packet', 'smtp', 'connect', 'message', 'user', 'vpn']);
+  const metricsOnly = scenario.fidelity.level === 'metrics';
   const emit = (e: TraceEvent): void => {
-    if (trace === undefined) return;
+    if (trace === undefined || (metricsOnly && perItem.has(e.kind) && !(e.kind === 'packet' && scenario.fidelity.packetSample > 0))) return;
     lastT = Math.max(lastT, e.t);
     trace.write(e.t < lastT ? { ...e, t: lastT } : e);
   };

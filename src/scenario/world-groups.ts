@@ -115,7 +115,8 @@ export const groupSchema = strictObject({
       adapt: doc(
         strictObject({
           after: doc(z.int().min(1).default(10), 'Failed sends in a row before the zombie changes tactics.'),
-          to: doc(mailClientSchema, 'Where it then sends: the ISP\'s smart host, or a submission port with stolen credentials.'),
+          to: doc(mailClientSchema.optional(), 'Where it then sends: the ISP\'s smart host, or a submission port with stolen credentials.'),
+          slowDown: doc(z.number().min(1).max(1000).optional(), 'When throttled (a 4xx reply), send this many times more slowly from then on.'),
         }).optional(),
         'Zombies that adapt to a block.',
       ),

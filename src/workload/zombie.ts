@@ -7,7 +7,7 @@
  * @module
  */
 import { type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
-import { type ClientSettings, type MailClientConfig, shownError, smtpSession, submit, userError } from '../mail/index.js';
+import { type ClientSettings, type MailClientConfig, type SendResult, shownError, smtpSession, submit, userError } from '../mail/index.js';
 import type { Client, ClientSink } from './client.js';
 
 /** What a zombie sends and how. */
@@ -19,8 +19,11 @@ export interface ZombieTraffic {
   readonly size: number;
   readonly via: 'direct' | 'smart-host';
   readonly until: number;
-  /** After this many failures in a row, send through `to` instead (the arms race). */
-  readonly adapt?: { readonly after: number; readonly to: MailClientConfig };
+  /**
+   * The arms race: after `after` failures in a row, send through `to` instead; and when
+   * throttled (a 4xx reply), slow down by `slowDown` to stay under the limit.
+   */
+  readonly adapt?: { readonly after: number; readonly to?: MailClientConfig; readonly slowDown?: number };
 }
 
 /** The zombie's behaviour, as a process. */
@@ -29,19 +32,26 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
   const sim = host.network.sim;
   const rng = client.rng;
   let via = traffic.via;
+  let rate = traffic.rate;
+  const adapt = traffic.adapt;
+  const throttled = (result: SendResult): void => {
+    if (adapt?.slowDown !== undefined && !result.ok && result.error === 'deferred') rate = Math.min(rate, traffic.rate / adapt.slowDown);
+  };
   for (;;) {
-    if (traffic.adapt !== undefined && via === 'direct' && client.failures >= traffic.adapt.after) {
+    if (adapt?.to !== undefined && via === 'direct' && client.failures >= adapt.after) {
       via = 'smart-host';
-      client.mailClient = traffic.adapt.to;
+      client.mailClient = adapt.to;
     }
-    const next = sim.now + rng.exponential(1 / traffic.rate);
+    const next = sim.now + rng.exponential(1 / rate);
     if (next >= traffic.until) return;
     yield timeout(next - sim.now);
     const to = traffic.recipients[traffic.choose.pick(rng)] as string;
     const life = sink.write(client, 'spam', to, traffic.size);
     const onConnect: ClientSettings['onConnect'] = (report, flow, target) => sink.connected(client, report, flow, target.name, target.port);
     if (via === 'smart-host' && client.mailClient !== null) {
-      sink.sent(client, life, yield* submit(host, client.mailClient, life.message, { onConnect }));
+      const result = yield* submit(host, client.mailClient, life.message, { onConnect });
+      throttled(result);
+      sink.sent(client, life, result);
       continue;
     }
     const domain = to.slice(to.lastIndexOf('@') + 1);
@@ -54,12 +64,11 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
     const direct: MailClientConfig = { server: mx.exchange, port: 25, tls: 'none' };
     const res = yield* smtpSession(host, { name: mx.exchange, address, port: 25 }, { by: 'client', ehloName: host.name, tls: 'none', verifyCertificate: false, onConnect }, life.message);
     const a = res.attempt;
-    sink.sent(
-      client,
-      life,
+    const result: SendResult =
       a.result === 'accepted'
         ? { ok: true, attempt: a, flow: res.flow }
-        : { ok: false, error: userError(a.cause), shown: shownError(host, direct, a.cause), attempt: a, flow: res.flow },
-    );
+        : { ok: false, error: userError(a.cause), shown: shownError(host, direct, a.cause), attempt: a, flow: res.flow };
+    throttled(result);
+    sink.sent(client, life, result);
   }
 }

@@ -485,7 +485,11 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       // The first `zombieCount` machines are infected: which ones does not matter, as every
       // client of a group is alike, and it keeps the population the same across variants.
       if (i < zombieCount && spam !== null && spec.zombies !== undefined) {
-        const adapt = spec.zombies.adapt === undefined ? undefined : { after: spec.zombies.adapt.after, to: mailClientConfig(spec.zombies.adapt.to, `${spec.name}-${i}`) };
+        const za = spec.zombies.adapt;
+        const adapt =
+          za === undefined
+            ? undefined
+            : { after: za.after, ...(za.to === undefined ? {} : { to: mailClientConfig(za.to, `${spec.name}-${i}`) }), ...(za.slowDown === undefined ? {} : { slowDown: za.slowDown }) };
         sim.process(zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until, ...(adapt === undefined ? {} : { adapt }) }, sink), { name: `zombie ${client.id}` });
       }
       if (legit !== null && spec.send !== undefined && profile !== null) {

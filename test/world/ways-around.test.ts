@@ -27,6 +27,19 @@ describe('a laptop set up at the office (Bravo, 2006)', () => {
   });
 });
 
+describe('webmail over HTTPS', () => {
+  it('gets through everywhere a web browser does, the web-only café included', () => {
+    const { report } = runScenario(loadScenario('scenarios/bravo-roaming-office.yaml'), { variant: 'webmail' });
+    expect(report.locations.map((l) => [l.location, l.delivered === l.sent])).toEqual(
+      expect.arrayContaining([
+        ['cafe', true],
+        ['home', true],
+        ['office', true],
+      ]),
+    );
+  });
+});
+
 describe('zombies that adapt to a port-25 block', () => {
   it('move to the ISP smart host after repeated failures, where its limit and spam filter catch them', () => {
     const file = join(tmp, 'adaptive.yaml');
@@ -72,5 +85,35 @@ world:
     expect(smarthost.rejected + smarthost.deferred).toBeGreaterThan(0.8 * smarthost.sessions); // and were caught there
     expect(spam.delivered / spam.sent).toBeLessThan(0.15);
     expect(spam.userErrors.rejected + spam.userErrors.deferred).toBeGreaterThan(0);
+  });
+
+  it('slow down when the smart host throttles them, sending far less', () => {
+    const base = (slow: string): string => `title: Throttled zombies
+duration: 1d
+world:
+  isps:
+    - { name: isp, prefixes: [10.1.0.0/16], lines: [{ name: adsl }] }
+    - { name: hosting, prefixes: [192.0.2.0/24] }
+  servers:
+    - name: smtp.isp.example
+      isp: isp
+      relayFor: [isp]
+      limits: { perIp: { limit: 20/day, reply: rate-limited } }
+    - { name: mx.example.com, isp: hosting, domains: [example.com] }
+  clientGroups:
+    - name: zombies
+      isp: isp
+      line: adsl
+      count: 2
+      mailClient: { server: smtp.isp.example, port: 25 }
+      zombies: { share: 100%, rate: 60/hour, via: smart-host, to: { example.com: 100% }${slow} }
+`;
+    writeFileSync(join(tmp, 'fast.yaml'), base(''));
+    writeFileSync(join(tmp, 'slow.yaml'), base(', adapt: { slowDown: 20 }'));
+    const sent = (f: string): number => runScenario(loadScenario(join(tmp, f))).report.groups.find((g) => g.class === 'spam')!.sent;
+    const fast = sent('fast.yaml');
+    const slow = sent('slow.yaml');
+    expect(fast).toBeGreaterThan(2000); // two zombies at 60 an hour for a day
+    expect(slow).toBeLessThan(fast / 5);
   });
 });
