@@ -6,6 +6,7 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
+import { addCompareCommand } from './compare.js';
 import { runDemo } from './demo.js';
 import { addListCommand } from './list.js';
 import { addRunCommand } from './run.js';
@@ -51,6 +52,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       out(`${runDemo().join('\n')}\n`);
     });
   addRunCommand(program, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true });
+  addCompareCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
   addValidateCommand(program, out, err);
   addListCommand(program, out, err);
   addSchemaCommand(program, out, err);
