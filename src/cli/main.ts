@@ -12,6 +12,7 @@ import { addListCommand } from './list.js';
 import { addRunCommand } from './run.js';
 import { packageVersion } from './package-root.js';
 import { addSchemaCommand } from './schema.js';
+import { addSweepCommand } from './sweep.js';
 import { addValidateCommand } from './validate.js';
 
 /** Builds the command tree; output goes through the given writers so tests can capture it. */
@@ -53,6 +54,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     });
   addRunCommand(program, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true });
   addCompareCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
+  addSweepCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
   addValidateCommand(program, out, err);
   addListCommand(program, out, err);
   addSchemaCommand(program, out, err);

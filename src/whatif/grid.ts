@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { formatPath, formatProblem, type LoadedScenario, type Position, readScenarioSource, type ScenarioError, type ScenarioProblem, validateSource } from '../scenario/index.js';
+import { formatPath, formatProblem, type LoadedScenario, type Position, type PositionIndex, readScenarioSource, type ScenarioError, type ScenarioProblem, validateSource } from '../scenario/index.js';
 import { parsePath, type ParsedPath, resolvePath, SetPathError, setAt } from './set-path.js';
 import { parseValues, type SetValue, SetValueError } from './set-values.js';
 
@@ -65,28 +65,34 @@ function settingPosition(s: Setting): Position {
   return { file: `--set ${s.path}=${s.text}`, line: 0, column: 0 };
 }
 
-/** True for a position that stands for a `--set` (see {@link problemLine}). */
+/** True for a position that stands for a `--set` (see {@link pointProblemLine}). */
 function isSetting(p: Position | undefined): p is Position {
   return p !== undefined && p.line === 0 && p.file.startsWith('--set ');
 }
 
-/** A problem of a grid point as a line: `--set PATH=VALUE: field: message` for the `--set`'s own. */
-function problemLine(p: ScenarioProblem): string {
+/**
+ * A problem of a grid point as a line: `--set PATH=VALUE: field: message` when a `--set`
+ * supplied the faulty value, `file:line:column: …` as usual otherwise.
+ */
+export function pointProblemLine(p: ScenarioProblem): string {
   if (!isSetting(p.at)) return formatProblem(p);
   const field = formatPath(p.path);
   return `${p.at.file}: ${p.context === undefined ? '' : `${p.context}: `}${field === '' ? '' : `${field}: `}${p.message}`;
 }
 
 /**
- * Reads `file` and sets `settings` into it, then validates it as a scenario.
+ * Reads `file` and sets `settings` into it, then validates it as a scenario. With `only`, the
+ * other variants are left out first: a sweep of one variant is not stopped by what its values
+ * do to variants it never runs.
  *
  * @throws AssignmentError when a path leads nowhere in the file
  * @throws ScenarioError when the result is not a valid scenario; problems caused by a value
  *   are located at a position whose `file` is `--set PATH=VALUE` and whose line is 0.
  */
-export function loadPoint(file: string, settings: readonly Setting[]): LoadedScenario {
+export function loadPoint(file: string, settings: readonly Setting[], only?: string): LoadedScenario {
   const source = readScenarioSource(file);
   let data = source.data;
+  if (only !== undefined && settings.length > 0) data = withOnlyVariant(data, only, source.positions);
   for (const s of settings) {
     let steps;
     try {
@@ -100,7 +106,30 @@ export function loadPoint(file: string, settings: readonly Setting[]): LoadedSce
   return validateSource({ ...source, data });
 }
 
+/** `data` with its `variants` reduced to `only` (none for the base scenario). */
+function withOnlyVariant(data: unknown, only: string, positions: PositionIndex): unknown {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
+  const raw = data as Record<string, unknown>;
+  const variants = raw['variants'];
+  if (typeof variants !== 'object' || variants === null || Array.isArray(variants)) return data;
+  const kept = Object.fromEntries(Object.entries(variants).filter(([name]) => name === only));
+  const copy: Record<string, unknown> = { ...raw, variants: kept };
+  const from = positions.of(raw);
+  if (from !== undefined) {
+    const entry = positions.record(copy, from.at);
+    for (const [k, p] of from.keys) entry.keys.set(k, p);
+    for (const [k, p] of from.values) entry.values.set(k, p);
+    const vFrom = positions.of(variants);
+    if (vFrom !== undefined) {
+      const vEntry = positions.record(kept, vFrom.at);
+      for (const [k, p] of vFrom.keys) vEntry.keys.set(k, p);
+      for (const [k, p] of vFrom.values) vEntry.values.set(k, p);
+    }
+  }
+  return copy;
+}
+
 /** Prints a grid point's problems, a `--set`'s own as `--set PATH=VALUE: …`, others as usual. */
 export function pointProblemLines(e: ScenarioError): string[] {
-  return e.problems.map(problemLine);
+  return e.problems.map(pointProblemLine);
 }

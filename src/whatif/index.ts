@@ -20,7 +20,7 @@ export {
 } from './compare.js';
 export { formatCollateralDetail, formatCollateralSummary, formatComparison, formatComparisonTable } from './compare-text.js';
 export { type Figure, type FigureKey, FIGURES, type Figures, figuresOf, legitHarmed, spamStopped } from './figures.js';
-export { type Assignment, AssignmentError, gridOf, loadPoint, MAX_RUNS, parseAssignment, pointProblemLines, type Setting } from './grid.js';
+export { type Assignment, AssignmentError, gridOf, loadPoint, MAX_RUNS, parseAssignment, pointProblemLine, pointProblemLines, type Setting } from './grid.js';
 export { CONFIDENCE, type Estimate, estimate, pairedDifference } from './interval.js';
 export { type JobResult, type RunJob, runJob, type ScenarioCache, ScenarioChangedError } from './job.js';
 export { defaultWorkers, type PoolOptions, type PoolOutcome, runJobs, workersAvailable } from './pool.js';
@@ -29,3 +29,24 @@ export { parsePath, type ParsedPath, resolvePath, SetPathError, setAt } from './
 export { MAX_RANGE_VALUES, parseValues, type SetValue, SetValueError } from './set-values.js';
 export { incompleteBeta, tCdf, tQuantile } from './student-t.js';
 export { JobError } from './worker-protocol.js';
+export { csvField, csvLine, parseCsv } from './csv.js';
+export { frontier, frontierChart, type TradeOff } from './frontier.js';
+export { formatFor, jsonRow, openRowFile, type RowFile, RowFileError, type RowFormat, SWEEP_FILE_VERSION } from './row-file.js';
+export {
+  cellText,
+  jobKey,
+  planSweep,
+  rowCells,
+  rowKey,
+  rowOf,
+  runSweep,
+  type SweepOptions,
+  type SweepOutcome,
+  type SweepPlan,
+  SweepPlanError,
+  type SweepPoint,
+  type SweepRow,
+  sweepColumns,
+  sweepJobs,
+  tradeOffs,
+} from './sweep.js';

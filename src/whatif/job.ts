@@ -63,7 +63,7 @@ function loadFor(job: RunJob, cache: ScenarioCache): LoadedScenario {
   const key = JSON.stringify([job.file, job.settings]);
   let loaded = cache.get(key);
   if (loaded === undefined) {
-    loaded = loadPoint(job.file, job.settings);
+    loaded = loadPoint(job.file, job.settings, job.variant);
     if (loaded.source.hash !== job.sourceHash) throw new ScenarioChangedError(`${job.file} changed while the runs were going on; start again`);
     cache.set(key, loaded);
   }
