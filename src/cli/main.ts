@@ -8,6 +8,7 @@
 import { Command, CommanderError } from 'commander';
 import { addCompareCommand } from './compare.js';
 import { runDemo } from './demo.js';
+import { addExportCommand } from './export.js';
 import { addListCommand } from './list.js';
 import { addRunCommand } from './run.js';
 import { packageVersion } from './package-root.js';
@@ -55,6 +56,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   addRunCommand(program, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true });
   addCompareCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
   addSweepCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
+  addExportCommand(program, out, err);
   addValidateCommand(program, out, err);
   addListCommand(program, out, err);
   addSchemaCommand(program, out, err);

@@ -10,7 +10,7 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
-import { BlockEncoder } from './block-codec.js';
+import { BlockEncoder, toMicros } from './block-codec.js';
 import type { TraceEvent } from './event.js';
 import { BlockCodec, FrameType, type FrameTypeByte, frameHead, preamble, trailer } from './frame.js';
 import type { TraceHeader } from './header.js';
@@ -105,7 +105,10 @@ export class TraceWriter {
       throw new TypeError(`trace: ${e.kind} record at t=${e.t} goes back in time (previous ${this.lastT})`);
     }
     this.lastT = e.t;
-    this.pending.push(e);
+    // The file keeps whole microseconds; the index and the keyframes must see the times the
+    // reader will decode, or a block's first and last times would not match its index entry.
+    const us = toMicros(e.t);
+    this.pending.push(us === e.t * 1_000_000 ? e : { ...e, t: us / 1_000_000 });
     if (this.pending.length >= this.builder.blockSize) this.guard(() => this.flush());
   }
 
