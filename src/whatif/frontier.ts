@@ -52,7 +52,7 @@ function niceCeil(x: number): number {
  */
 export function frontierChart(points: readonly TradeOff[], options: { width?: number; height?: number } = {}): string[] {
   const width = options.width ?? 56;
-  const height = options.height ?? 12;
+  const height = options.height ?? 11; // odd, so the middle row has a round label
   if (points.length === 0) return ['(no points)'];
   const on = frontier(points);
   // One letter per distinct trade-off on the frontier, in frontier order.
@@ -94,8 +94,9 @@ export function frontierChart(points: readonly TradeOff[], options: { width?: nu
   out.push(`${' '.repeat(8)}${pct(0)}${pct(xMax / 2).padStart(Math.floor(width / 2))}${pct(xMax).padStart(width - Math.floor(width / 2) - pct(0).length)}  legitimate mail harmed`);
   out.push('');
   letters.forEach((l, k) => {
-    out.push(`  ${MARKS[k] ?? '*'}  stops ${pct(l.point.spamStopped).padStart(5)} of spam, harms ${pct(l.point.legitHarmed).padStart(5)} of legitimate mail:  ${l.labels[0] as string}`);
-    for (const label of l.labels.slice(1)) out.push(`${' '.repeat(66)}${label}`);
+    const lead = `  ${MARKS[k] ?? '*'}  stops ${pct(l.point.spamStopped).padStart(5)} of spam, harms ${pct(l.point.legitHarmed).padStart(5)} of legitimate mail:  `;
+    out.push(`${lead}${l.labels[0] as string}`);
+    for (const label of l.labels.slice(1)) out.push(`${' '.repeat(lead.length)}${label}`);
   });
   const others = points.length - on.length;
   if (others > 0) out.push(`  ·  ${others} other point${others === 1 ? '' : 's'}: another point stops at least as much spam for no more harm`);

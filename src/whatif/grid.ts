@@ -82,8 +82,8 @@ export function pointProblemLine(p: ScenarioProblem): string {
 
 /**
  * Reads `file` and sets `settings` into it, then validates it as a scenario. With `only`, the
- * other variants are left out first: a sweep of one variant is not stopped by what its values
- * do to variants it never runs.
+ * other variants' overrides are emptied first (their names stay, for expectations that name
+ * them): a sweep of one variant is not stopped by what its values do to variants it never runs.
  *
  * @throws AssignmentError when a path leads nowhere in the file
  * @throws ScenarioError when the result is not a valid scenario; problems caused by a value
@@ -106,13 +106,13 @@ export function loadPoint(file: string, settings: readonly Setting[], only?: str
   return validateSource({ ...source, data });
 }
 
-/** `data` with its `variants` reduced to `only` (none for the base scenario). */
+/** `data` with every variant but `only` made the same as the base (their names kept). */
 function withOnlyVariant(data: unknown, only: string, positions: PositionIndex): unknown {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return data;
   const raw = data as Record<string, unknown>;
   const variants = raw['variants'];
   if (typeof variants !== 'object' || variants === null || Array.isArray(variants)) return data;
-  const kept = Object.fromEntries(Object.entries(variants).filter(([name]) => name === only));
+  const kept = Object.fromEntries(Object.entries(variants).map(([name, v]) => [name, name === only ? v : { override: {} }]));
   const copy: Record<string, unknown> = { ...raw, variants: kept };
   const from = positions.of(raw);
   if (from !== undefined) {

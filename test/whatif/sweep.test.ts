@@ -1,13 +1,14 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/index.js';
 import { openRowFile, parseAssignment, parseCsv, planSweep, runSweep, SweepPlanError } from '../../src/whatif/index.js';
 
 const SMALL = 'test/whatif/fixtures/small-isp.yaml';
-const root = join(import.meta.dirname, '..', '..');
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'portsim-sweep-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -79,15 +80,10 @@ function dataLines(file: string): string[] {
   return parseCsv(readFileSync(file, 'utf8')).records.slice(1).map((r) => r.join(','));
 }
 
+// The command runs from the compiled build (test/global-setup.ts makes it), with real worker threads.
 describe('portsim sweep interrupted with Ctrl-C and resumed', () => {
   const bin = join(root, 'bin', 'portsim.js');
   const args = ['sweep', SMALL, '--set', 'world.clientGroups.zombies.count=1..10', '--seeds', '1'];
-
-  beforeAll(() => {
-    // The command runs from the compiled build, with real worker threads.
-    const build = spawnSync(process.execPath, [join(root, 'scripts', 'build-if-stale.mjs')], { encoding: 'utf8' });
-    expect(build.status, build.stderr).toBe(0);
-  });
 
   function sweep(extra: string[]): ChildProcess & { done: Promise<{ code: number | null; err: string }> } {
     const child = spawn(process.execPath, [bin, ...args, ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
