@@ -13,9 +13,13 @@ const LIME = 'scenarios/lime-stlucia-port25.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'portsim-pcap-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Runs tshark on a capture and returns its output lines; fails the test if tshark fails. */
+const MISSING =
+  "tshark is missing: these tests read the exported capture back with Wireshark's tshark. Install it (Debian: apt-get install -y tshark; .ci/run does this).";
+
+/** Runs tshark on a capture and returns its output lines; fails the test if tshark fails or is missing. */
 function tshark(file: string, ...args: string[]): string[] {
   const r = spawnSync('tshark', ['-n', '-r', file, ...args], { encoding: 'utf8' });
+  if (r.error !== undefined) throw new Error(`${MISSING} (${r.error.message})`);
   expect(r.status, r.stderr).toBe(0);
   return r.stdout.split('\n').filter((l) => l !== '');
 }
@@ -50,9 +54,7 @@ async function exportTo(trace: string, pcap: string): Promise<string> {
 
 describe('the pcap export, read back by tshark', () => {
   beforeAll(() => {
-    if (spawnSync('tshark', ['--version']).status !== 0) {
-      throw new Error('tshark is missing: these tests read the exported capture back with Wireshark\'s tshark. Install it (Debian: apt-get install -y tshark; .ci/run does this).');
-    }
+    if (spawnSync('tshark', ['--version']).status !== 0) throw new Error(MISSING);
   });
 
   it('decodes the SMTP dialogues and the retransmitted SYNs of a silent drop', async () => {
