@@ -6,11 +6,14 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
+import { addCompareCommand } from './compare.js';
 import { runDemo } from './demo.js';
+import { addExportCommand } from './export.js';
 import { addListCommand } from './list.js';
 import { addRunCommand } from './run.js';
 import { packageVersion } from './package-root.js';
 import { addSchemaCommand } from './schema.js';
+import { addSweepCommand } from './sweep.js';
 import { addValidateCommand } from './validate.js';
 
 /** Builds the command tree; output goes through the given writers so tests can capture it. */
@@ -51,6 +54,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       out(`${runDemo().join('\n')}\n`);
     });
   addRunCommand(program, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true });
+  addCompareCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
+  addSweepCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
+  addExportCommand(program, out, err);
   addValidateCommand(program, out, err);
   addListCommand(program, out, err);
   addSchemaCommand(program, out, err);

@@ -10,15 +10,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hrtime } from 'node:process';
 import { type Command, InvalidArgumentError } from 'commander';
-import { DurationError, formatDuration, parseDuration } from '../engine/index.js';
+import { DurationError, parseDuration } from '../engine/index.js';
 import { formatReport, type RunResult, runScenario, setEngineVersion, traceHeader } from '../run/index.js';
 import { formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
 import { TraceWriter } from '../trace/index.js';
 import { WorldError } from '../world/index.js';
 import { EXIT_INVALID, exitWith } from './cli-exit.js';
 import { packageVersion } from './package-root.js';
+import { progressBar } from './progress-bar.js';
 
 /** Exit code of a run whose expectations failed. */
 export const EXIT_EXPECTATIONS = 1;
@@ -32,7 +32,8 @@ interface RunFlags {
   replay?: boolean;
 }
 
-function durationArg(text: string): number {
+/** Reads a duration option (`2d`, `90m`). */
+export function durationArg(text: string): number {
   try {
     return parseDuration(text);
   } catch (e) {
@@ -41,30 +42,10 @@ function durationArg(text: string): number {
   }
 }
 
-function seedArg(text: string): string {
+/** Reads a seed option: a whole number. */
+export function seedArg(text: string): string {
   if (!/^\d+$/.test(text)) throw new InvalidArgumentError(`a seed is a whole number >= 0, got "${text}"`);
   return text;
-}
-
-/** A progress bar with an ETA on a terminal's stderr, shown only once a run lasts over two seconds. */
-function progressBar(write: (s: string) => void, enabled: boolean): { update: (f: number) => void; done: () => void } {
-  if (!enabled) return { update: () => undefined, done: () => undefined };
-  const t0 = Number(hrtime.bigint()) / 1e9;
-  let shown = false;
-  return {
-    update(f) {
-      const elapsed = Number(hrtime.bigint()) / 1e9 - t0;
-      if (elapsed < 2 || f <= 0) return;
-      shown = true;
-      const width = 30;
-      const full = Math.round(f * width);
-      const eta = (elapsed / f) * (1 - f);
-      write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%  ETA ${formatDuration(Math.round(eta))}   `);
-    },
-    done() {
-      if (shown) write('\r\u001b[K');
-    },
-  };
 }
 
 function inCi(): boolean {

@@ -13,6 +13,7 @@ import { BASE_VARIANT, type LoadedScenario, type RuleSpecInput, type Scenario, s
 import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
+import { type ClientFailure, type MessageOutcome, messageOutcomes } from './message-outcome.js';
 
 /** Where a run's records go. */
 export interface TraceSink {
@@ -39,6 +40,10 @@ export interface RunOptions {
 export interface RunResult {
   report: RunReport;
   world: World;
+  /** The firewall rule (`isp/rule`) that blocked, reset or redirected each flow it acted on. */
+  ruleByFlow: ReadonlyMap<number, string>;
+  /** Every message's outcome and what decided it, by id (computed when asked). */
+  outcomes(): MessageOutcome[];
 }
 
 /** portsim's own version, for traces and reports; set by the caller that knows the package. */
@@ -140,6 +145,8 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const blockedBy = new Map<number, string>();
   // Issue 5's records: VPN attempts, locations of roaming clients, workarounds, support calls.
   const extras: Extras = { vpn: new Map(), locationOf: new Map(), locations: new Map(), workarounds: new Map(), supportCalls: new Map(), gaveUp: new Map() };
+  // The authors' failed sends, for each message's deciding failure.
+  const clientFailures = new Map<number, ClientFailure>();
 
   const observer: WorldObserver = {
     messageWritten(life, client) {
@@ -156,6 +163,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
         stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
         return;
       }
+      clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
       const key = `${client.group}/${life.message.cls}`;
       let e = errors.get(key);
       if (e === undefined) errors.set(key, (e = emptyGroupReport('', 'legit', 0).userErrors));
@@ -339,7 +347,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, errors, affected, extras);
   report.expectations = checkExpectations(scenario, options.variant ?? null, report, world);
   for (const x of report.expectations) if (!x.passed) emit({ kind: 'expectation', t: end, name: x.text, ok: false, detail: `measured ${x.actualText}` });
-  return { report, world };
+  return { report, world, ruleByFlow: blockedBy, outcomes: () => messageOutcomes(world.lives, clientFailures, blockedBy) };
 }
 
 interface Extras {

@@ -4,10 +4,15 @@
  * port-25 block and greylisting exploit), or, configured to, pushes its spam through the
  * machine's own mail settings.
  *
+ * Spamware does not wait for one message to go before starting the next: each message is sent
+ * by a process of its own. So when the zombie writes depends on its random stream only, and two
+ * policy variants run with the same seed see the same spam written at the same moments
+ * (common random numbers), however long a blocked connection takes to fail.
+ *
  * @module
  */
 import { type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
-import { type ClientSettings, type MailClientConfig, type SendResult, shownError, smtpSession, submit, userError } from '../mail/index.js';
+import { type ClientSettings, type MailClientConfig, type MessageLife, type SendResult, shownError, smtpSession, submit, userError } from '../mail/index.js';
 import type { Client, ClientSink } from './client.js';
 
 /** What a zombie sends and how. */
@@ -26,15 +31,14 @@ export interface ZombieTraffic {
   readonly adapt?: { readonly after: number; readonly to?: MailClientConfig; readonly slowDown?: number };
 }
 
-/** The zombie's behaviour, as a process. */
+/** The zombie's behaviour, as a process: it writes spam, and starts a sender for each message. */
 export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink): ProcessBody<void> {
-  const host = client.host;
-  const sim = host.network.sim;
+  const sim = client.host.network.sim;
   const rng = client.rng;
+  const adapt = traffic.adapt;
   let via = traffic.via;
   let rate = traffic.rate;
-  const adapt = traffic.adapt;
-  const throttled = (result: SendResult): void => {
+  const onResult = (result: SendResult): void => {
     if (adapt?.slowDown !== undefined && !result.ok && result.error === 'deferred') rate = Math.min(rate, traffic.rate / adapt.slowDown);
   };
   for (;;) {
@@ -47,28 +51,35 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
     yield timeout(next - sim.now);
     const to = traffic.recipients[traffic.choose.pick(rng)] as string;
     const life = sink.write(client, 'spam', to, traffic.size);
-    const onConnect: ClientSettings['onConnect'] = (report, flow, target) => sink.connected(client, report, flow, target.name, target.port);
-    if (via === 'smart-host' && client.mailClient !== null) {
-      const result = yield* submit(host, client.mailClient, life.message, { onConnect });
-      throttled(result);
-      sink.sent(client, life, result);
-      continue;
-    }
-    const domain = to.slice(to.lastIndexOf('@') + 1);
-    const mx = host.network.dns.mx(domain)[0];
-    const address = mx === undefined ? null : host.network.dns.resolve(mx.exchange);
-    if (mx === undefined || address === null) {
-      sink.sent(client, life, { ok: false, error: 'unreachable', shown: `no MX for ${domain}`, attempt: null, flow: 0 });
-      continue;
-    }
-    const direct: MailClientConfig = { server: mx.exchange, port: 25, tls: 'none' };
-    const res = yield* smtpSession(host, { name: mx.exchange, address, port: 25 }, { by: 'client', ehloName: host.name, tls: 'none', verifyCertificate: false, onConnect }, life.message);
-    const a = res.attempt;
-    const result: SendResult =
-      a.result === 'accepted'
-        ? { ok: true, attempt: a, flow: res.flow }
-        : { ok: false, error: userError(a.cause), shown: shownError(host, direct, a.cause), attempt: a, flow: res.flow };
-    throttled(result);
-    sink.sent(client, life, result);
+    sim.process(sendSpam(client, via, to, life, sink, onResult), { name: `spam ${client.id} #${life.message.id}` });
   }
+}
+
+/** One spam message's sending: straight to the recipient's MX, or through the mail settings. */
+function* sendSpam(client: Client, via: ZombieTraffic['via'], to: string, life: MessageLife, sink: ClientSink, onResult: (r: SendResult) => void): ProcessBody<void> {
+  const host = client.host;
+  const onConnect: ClientSettings['onConnect'] = (report, flow, target) => sink.connected(client, report, flow, target.name, target.port);
+  const done = (result: SendResult): void => {
+    onResult(result);
+    sink.sent(client, life, result);
+  };
+  if (via === 'smart-host' && client.mailClient !== null) {
+    done(yield* submit(host, client.mailClient, life.message, { onConnect }));
+    return;
+  }
+  const domain = to.slice(to.lastIndexOf('@') + 1);
+  const mx = host.network.dns.mx(domain)[0];
+  const address = mx === undefined ? null : host.network.dns.resolve(mx.exchange);
+  if (mx === undefined || address === null) {
+    done({ ok: false, error: 'unreachable', shown: `no MX for ${domain}`, attempt: null, flow: 0 });
+    return;
+  }
+  const direct: MailClientConfig = { server: mx.exchange, port: 25, tls: 'none' };
+  const res = yield* smtpSession(host, { name: mx.exchange, address, port: 25 }, { by: 'client', ehloName: host.name, tls: 'none', verifyCertificate: false, onConnect }, life.message);
+  const a = res.attempt;
+  done(
+    a.result === 'accepted'
+      ? { ok: true, attempt: a, flow: res.flow }
+      : { ok: false, error: userError(a.cause), shown: shownError(host, direct, a.cause), attempt: a, flow: res.flow },
+  );
 }

@@ -15,7 +15,10 @@ describe('a laptop set up at the office (Bravo, 2006)', () => {
     expect(at['office']).toMatchObject({ failed: 0 });
     expect(at['office']!.delivered).toBe(at['office']!.sent);
     expect(at['home']!.delivered).toBe(0);
-    expect(at['home']!.userErrors.timeout).toBe(at['home']!.sent);
+    expect(at['home']!.failed).toBeGreaterThanOrEqual(at['home']!.sent - 1); // one may still be sending when the run ends
+    // Nearly all by timeouts at the home ISP's block; a message still being sent when the
+    // laptop leaves can fail otherwise.
+    expect(at['home']!.userErrors.timeout).toBeGreaterThanOrEqual(at['home']!.sent - 2);
     expect(at['cafe']!.delivered).toBe(0);
   });
 

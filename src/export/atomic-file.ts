@@ -1,0 +1,54 @@
+/**
+ * A file written through a temporary file beside it and renamed into place when complete, so
+ * an export that fails or is interrupted leaves nothing half-written behind.
+ *
+ * @module
+ */
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+/** A file being written; nothing shows at its path until `commit`. */
+export interface AtomicFile {
+  write(data: string | Uint8Array): void;
+  /** Closes the file and puts it in place. */
+  commit(): void;
+  /** Closes and removes the temporary file. */
+  abort(): void;
+}
+
+/** Opens `path` for writing through a temporary file. */
+export function openAtomic(path: string): AtomicFile {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, 'w');
+  let open = true;
+  // Many small writes go out in 1 MiB chunks: one system call per record would be slow.
+  const chunks: Buffer[] = [];
+  let pending = 0;
+  const drain = (): void => {
+    if (pending === 0) return;
+    const buf = Buffer.concat(chunks, pending);
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    chunks.length = 0;
+    pending = 0;
+  };
+  return {
+    write(data) {
+      const b = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      chunks.push(b);
+      pending += b.length;
+      if (pending >= 1 << 20) drain();
+    },
+    commit() {
+      drain();
+      closeSync(fd);
+      open = false;
+      renameSync(tmp, path);
+    },
+    abort() {
+      if (open) closeSync(fd);
+      open = false;
+      rmSync(tmp, { force: true });
+    },
+  };
+}

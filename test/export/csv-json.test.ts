@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main.js';
+import { CSV_COLUMNS } from '../../src/export/index.js';
+import { runScenario, traceHeader } from '../../src/run/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import { openTrace, TraceWriter } from '../../src/trace/index.js';
+import { parseCsv } from '../../src/whatif/index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'portsim-export-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const trace = join(dir, 'small.trace');
+
+beforeAll(() => {
+  const loaded = loadScenario('test/whatif/fixtures/small-isp.yaml');
+  const opts = { variant: 'reset', seed: '11', until: 8 * 3600 };
+  const w = new TraceWriter(trace, traceHeader(loaded, opts));
+  runScenario(loaded, { ...opts, trace: w });
+  w.close();
+});
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+describe('portsim export --csv and --json', () => {
+  it('write every record with the run\'s scenario hash, seed and variant', async () => {
+    const csv = join(dir, 'all.csv');
+    const json = join(dir, 'all.json');
+    const r = await cli('export', trace, '--csv', csv, '--json', json);
+    expect(r.code, r.err).toBe(0);
+    const t = openTrace(trace);
+    const { header, length } = t;
+    t.close();
+    expect(r.out).toContain(`${length.toLocaleString('en-US')} records written to ${csv}`);
+
+    const { records, partial } = parseCsv(readFileSync(csv, 'utf8'));
+    expect(partial).toBe(false);
+    expect(records[0]).toEqual([...CSV_COLUMNS]);
+    expect(records.length - 1).toBe(length);
+    for (const row of records.slice(1)) expect(row.slice(0, 3)).toEqual([header.scenarioHash, '11', 'reset']);
+    const col = (name: string): number => records[0]?.indexOf(name) ?? -1;
+    const reset = records.find((row) => row[col('kind')] === 'packet' && row[col('flags')] === 'R.');
+    expect(reset?.[col('verdictRule')]).toBe('block-25');
+    expect(reset?.[col('time')]).toMatch(/^2024-03-04T0\d:\d\d:\d\d\.\d{6}Z$/);
+
+    const doc = JSON.parse(readFileSync(json, 'utf8')) as { context: Record<string, unknown>; events: { index: number; kind: string; time: string }[] };
+    expect(doc.context).toMatchObject({ scenarioHash: header.scenarioHash, seed: '11', variant: 'reset', start: '2024-03-04T00:00:00.000Z' });
+    expect(doc.events).toHaveLength(length);
+    expect(doc.events[0]?.index).toBe(0);
+    expect(doc.events[0]?.time).toMatch(/^2024-03-04T00:00:\d\d\.\d{6}Z$/);
+  });
+
+  it('keep only the kinds asked for', async () => {
+    const csv = join(dir, 'messages.csv');
+    expect((await cli('export', trace, '--csv', csv, '--kinds', 'message,user')).code).toBe(0);
+    const kinds = new Set(parseCsv(readFileSync(csv, 'utf8')).records.slice(1).map((r) => r[CSV_COLUMNS.indexOf('kind')]));
+    expect(kinds).toEqual(new Set(['message', 'user']));
+  });
+});
+
+describe('portsim export with bad input', () => {
+  it('ends with exit code 2 and a message, no stack trace, and leaves no file behind', async () => {
+    const cases: [string[], string | RegExp][] = [
+      [['export', trace], 'say what to write: --csv FILE, --json FILE and/or --pcap FILE'],
+      [['export', join(dir, 'none.trace'), '--csv', join(dir, 'x.csv')], /none\.trace: no such file/],
+      [['export', trace, '--csv', join(dir, 'x.csv'), '--kinds', 'mesage'], "unknown record kind 'mesage' — did you mean 'message'?"],
+      [['export', trace, '--pcap', join(dir, 'no-such-folder', 'x.pcap')], /cannot write .*x\.pcap: no such folder/],
+    ];
+    const garbage = join(dir, 'garbage.trace');
+    writeFileSync(garbage, 'not a trace\n');
+    cases.push([['export', garbage, '--json', join(dir, 'x.json')], 'not a portsim trace']);
+    for (const [args, message] of cases) {
+      const r = await cli(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      if (typeof message === 'string') expect(r.err).toContain(message);
+      else expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    expect(existsSync(join(dir, 'x.csv')) || existsSync(join(dir, 'x.json'))).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
