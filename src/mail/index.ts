@@ -13,7 +13,6 @@ export {
   type ClientSettings,
   type ClientTls,
   type CommandTimeouts,
-  replyOf,
   RFC5321_TIMEOUTS,
   type SessionResult,
   type SessionTarget,
@@ -26,7 +25,6 @@ export { formatReply, isPermanent, isPositive, isTransient, Replies, reply, type
 export { type DynamicListConfig, type ListingEvent, Reputation, type StaticList } from './reputation.js';
 export {
   attemptSchedule,
-  describeProfile,
   exchange,
   exim,
   postfix,

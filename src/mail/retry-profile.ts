@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { formatDuration } from '../engine/index.js';
 
 /** What an MTA does after a failed STARTTLS handshake with a server that offered it. */
 export type TlsFallback =
@@ -185,11 +184,4 @@ export function attemptSchedule(profile: RetryProfile, queuedAt = 0): { attempts
     failures++;
     if (failures > 100_000) throw new Error(`retry profile ${profile.name} never expires`);
   }
-}
-
-/** A one-line summary of a profile's schedule, e.g. for `--help` text. */
-export function describeProfile(profile: RetryProfile): string {
-  const { attempts, bouncedAt } = attemptSchedule(profile);
-  const first = attempts.slice(1, 8).map((t) => formatDuration(t)).join(', ');
-  return `${profile.name}: retries at ${first}, …; bounces after ${formatDuration(bouncedAt)} (${attempts.length} attempts)`;
 }

@@ -9,7 +9,6 @@
 import { type ProcessBody, TIMED_OUT, within } from '../engine/index.js';
 import { type Address, type ConnectReport, type Host, Payload, type TcpConnection, type TcpEnd } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
-import type { SmtpReply } from './reply.js';
 import { capabilities, commandPayload, contentPayload, readReply, type SmtpCommand, type SmtpReplyLines } from './smtp-wire.js';
 import { clientHandshake, type TlsError } from './tls.js';
 
@@ -220,9 +219,4 @@ function tlsFailure(error: TlsError): FailureCause {
 
 function headersOf(m: MailMessage): string {
   return `From: <${m.from}>\r\nTo: ${m.to.map((t) => `<${t}>`).join(', ')}\r\nMessage-ID: <${m.id}@portsim>\r\nSubject: message ${m.id}`;
-}
-
-/** The reply a session ended on, if it ended on one. */
-export function replyOf(cause: FailureCause | undefined): SmtpReply | undefined {
-  return cause?.kind === 'reply' ? cause.reply : undefined;
 }

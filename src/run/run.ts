@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { formatDuration, Simulation } from '../engine/index.js';
+import { Simulation } from '../engine/index.js';
 import type { Attempt, MessageLife, SendResult } from '../mail/index.js';
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
@@ -522,9 +522,4 @@ function buildReport(
     workarounds,
     expectations: [],
   };
-}
-
-/** For text output: a duration or "–". */
-export function durationText(s: number | null): string {
-  return s === null ? '–' : formatDuration(s);
 }

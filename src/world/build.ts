@@ -28,7 +28,6 @@ import {
   SpfRegistry,
   type StaticList,
   type TlsFallback,
-  type TrafficClass,
   WindowLimit,
 } from '../mail/index.js';
 import {
@@ -719,6 +718,3 @@ export function causeText(cause: FailureCause | undefined): string {
       return `no answer to ${cause.stage}`;
   }
 }
-
-/** Traffic classes, for iteration. */
-export const CLASSES: readonly TrafficClass[] = ['legit', 'spam'];
