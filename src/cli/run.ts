@@ -48,9 +48,12 @@ export function seedArg(text: string): string {
   return text;
 }
 
-function inCi(): boolean {
-  const ci = process.env['CI'];
-  return (ci !== undefined && ci !== '' && ci !== '0' && ci !== 'false') || process.env['TERM'] === 'dumb';
+/** Whether the replay UI can start here: the replay's own test (terminals, not CI, not dumb). */
+async function replayPossible(): Promise<boolean> {
+  // React's development build costs the replay half its frame rate; set before React loads.
+  process.env['NODE_ENV'] ??= 'production';
+  const { interactive } = await import('../tui/index.js');
+  return interactive({ stdin: process.stdin, stdout: process.stdout, env: process.env });
 }
 
 /** Loads a scenario, turning its problems into messages and exit code 2. */
@@ -103,7 +106,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
       const loaded = loadOrExit(file, err);
       // In a terminal the run is followed by its replay, which reads the trace from a file:
       // the one asked for, or a temporary one removed afterwards.
-      const replay = flags.json !== true && flags.replay !== false && options.isTTY && !inCi();
+      const replay = flags.json !== true && flags.replay !== false && options.isTTY && (await replayPossible());
       const tempDir = replay && flags.trace === undefined ? mkdtempSync(join(tmpdir(), 'portsim-')) : null;
       const tracePath = flags.trace ?? (tempDir === null ? undefined : join(tempDir, 'run.trace'));
       try {
@@ -138,7 +141,6 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
           if (flags.trace !== undefined) out(`\ntrace written to ${flags.trace}\n`);
         }
         if (replay && tracePath !== undefined) {
-          process.env['NODE_ENV'] ??= 'production';
           const { openReplay } = await import('../tui/index.js');
           const { openTrace } = await import('../trace/index.js');
           const trace = openTrace(tracePath);
