@@ -58,6 +58,7 @@ export {
   wireguardResponse,
   wireguardTransport,
 } from './signatures.js';
+export { putU16, putU32 } from './wire-bytes.js';
 export { TcpConnection, type TcpHandlers, type TcpState } from './tcp-connection.js';
 export type { HostTunnel } from './tunnel.js';
 export { type ConnectOptions, TcpListener, TcpStack } from './tcp-stack.js';

@@ -6,16 +6,7 @@
  * @module
  */
 import { Payload } from './payload.js';
-
-function u16(out: Uint8Array, at: number, v: number): void {
-  out[at] = (v >>> 8) & 255;
-  out[at + 1] = v & 255;
-}
-
-function u32(out: Uint8Array, at: number, v: number): void {
-  u16(out, at, v >>> 16);
-  u16(out, at + 2, v & 0xffff);
-}
+import { putU16, putU32 } from './wire-bytes.js';
 
 /** TLS record content types (RFC 8446 §5.1). */
 const TLS_HANDSHAKE = 22;
@@ -27,12 +18,12 @@ function tlsRecord(contentType: number, length: number, handshakeType = -1): Uin
   head[1] = 3;
   // ClientHello records say TLS 1.0 (0x0301) for middlebox compatibility; later ones 1.2.
   head[2] = handshakeType === 1 ? 1 : 3;
-  u16(head, 3, length - 5);
+  putU16(head, 3, length - 5);
   if (handshakeType >= 0) {
     head[5] = handshakeType;
     const body = length - 9;
     head[6] = (body >>> 16) & 255;
-    u16(head, 7, body & 0xffff);
+    putU16(head, 7, body & 0xffff);
   }
   return head;
 }
@@ -60,36 +51,36 @@ export function tlsApplicationData(length: number, data?: unknown): Payload {
 export function ikeSaInit(initiatorSpi = 0x1badc0de, natT = false, length = 336, data?: unknown): Payload {
   const marker = natT ? 4 : 0;
   const head = new Uint8Array(marker + 28);
-  u32(head, marker, initiatorSpi);
-  u32(head, marker + 4, 0x5eed);
+  putU32(head, marker, initiatorSpi);
+  putU32(head, marker + 4, 0x5eed);
   head[marker + 16] = 33; // next payload: SA
   head[marker + 17] = 0x20; // version 2.0
   head[marker + 18] = 34; // IKE_SA_INIT
   head[marker + 19] = 0x08; // initiator
-  u32(head, marker + 24, length - marker);
+  putU32(head, marker + 24, length - marker);
   return Payload.binary(natT ? 'ike (nat-t)' : 'ike', head, length, data);
 }
 
 /** An IKE_SA_INIT response: both SPIs set, response flag. */
 export function ikeSaInitResponse(initiatorSpi = 0x1badc0de, responderSpi = 0x0ddba11, length = 320, data?: unknown): Payload {
   const head = new Uint8Array(28);
-  u32(head, 0, initiatorSpi);
-  u32(head, 4, 0x5eed);
-  u32(head, 8, responderSpi);
-  u32(head, 12, 1);
+  putU32(head, 0, initiatorSpi);
+  putU32(head, 4, 0x5eed);
+  putU32(head, 8, responderSpi);
+  putU32(head, 12, 1);
   head[16] = 33;
   head[17] = 0x20;
   head[18] = 34;
   head[19] = 0x20; // response
-  u32(head, 24, length);
+  putU32(head, 24, length);
   return Payload.binary('ike', head, length, data);
 }
 
 /** An ESP packet (RFC 4303): SPI and sequence number, then ciphertext. */
 export function espPacket(spi: number, sequence: number, length: number, data?: unknown): Payload {
   const head = new Uint8Array(8);
-  u32(head, 0, spi);
-  u32(head, 4, sequence);
+  putU32(head, 0, spi);
+  putU32(head, 4, sequence);
   return Payload.binary('esp', head, Math.max(length, 8), data);
 }
 
@@ -101,10 +92,10 @@ function openvpn(opcode: number, tcp: boolean, sessionId: number, length: number
   // Over TCP every OpenVPN packet is framed by a 2-byte length (REFERENCE.md §5a).
   const off = tcp ? 2 : 0;
   const head = new Uint8Array(off + 9);
-  if (tcp) u16(head, 0, length - 2);
+  if (tcp) putU16(head, 0, length - 2);
   head[off] = opcode;
-  u32(head, off + 1, 0);
-  u32(head, off + 5, sessionId);
+  putU32(head, off + 1, 0);
+  putU32(head, off + 5, sessionId);
   return Payload.binary(opcode === OPENVPN_HARD_RESET_CLIENT_V2 ? 'openvpn hard-reset' : 'openvpn', head, length, data);
 }
 
@@ -126,7 +117,7 @@ const WG_TRANSPORT = 4;
 function wireguard(type: number, length: number, label: string, data: unknown): Payload {
   const head = new Uint8Array(8);
   head[0] = type; // then three reserved zero bytes
-  u32(head, 4, 0x57a7e);
+  putU32(head, 4, 0x57a7e);
   return Payload.binary(label, head, length, data);
 }
 
@@ -151,10 +142,10 @@ export const PPTP_MAGIC_COOKIE = 0x1a2b3c4d;
 /** A PPTP Start-Control-Connection-Request on TCP 1723 (RFC 2637 §2.1): 156 bytes. */
 export function pptpStartControlRequest(data?: unknown): Payload {
   const head = new Uint8Array(10);
-  u16(head, 0, 156);
-  u16(head, 2, 1); // control message
-  u32(head, 4, PPTP_MAGIC_COOKIE);
-  u16(head, 8, 1); // Start-Control-Connection-Request
+  putU16(head, 0, 156);
+  putU16(head, 2, 1); // control message
+  putU32(head, 4, PPTP_MAGIC_COOKIE);
+  putU16(head, 8, 1); // Start-Control-Connection-Request
   return Payload.binary('pptp start-control', head, 156, data);
 }
 
@@ -163,8 +154,8 @@ export function pptpGre(callId: number, length: number, data?: unknown): Payload
   const head = new Uint8Array(8);
   head[0] = 0x30; // key and sequence present
   head[1] = 0x01; // version 1
-  u16(head, 2, 0x880b); // PPP
-  u16(head, 4, length);
-  u16(head, 6, callId);
+  putU16(head, 2, 0x880b); // PPP
+  putU16(head, 4, length);
+  putU16(head, 6, callId);
   return Payload.binary('gre', head, Math.max(length, 8), data);
 }

@@ -13,6 +13,8 @@
  * @module
  */
 import {
+  putU16,
+  putU32,
   espPacket,
   ikeSaInit,
   ikeSaInitResponse,
@@ -60,39 +62,29 @@ export const TUNNEL_OVERHEAD: Readonly<Record<VpnProtocol, number>> = Object.fre
   'ssl-vpn': 37,
 });
 
-function u16(out: Uint8Array, at: number, v: number): void {
-  out[at] = (v >>> 8) & 255;
-  out[at + 1] = v & 255;
-}
-
-function u32(out: Uint8Array, at: number, v: number): void {
-  u16(out, at, v >>> 16);
-  u16(out, at + 2, v & 0xffff);
-}
-
 /** An ISAKMP header (RFC 7296 §3.1; RFC 2408 §3.1 for IKEv1), optionally after the NAT-T non-ESP marker. */
 function isakmp(label: string, version: number, exchange: number, flags: number, spi: number, responderSpi: number, natT: boolean, length: number, data: unknown): Payload {
   const marker = natT ? 4 : 0;
   const head = new Uint8Array(marker + 28);
-  u32(head, marker, spi);
-  u32(head, marker + 4, 0x5eed);
-  u32(head, marker + 8, responderSpi);
-  u32(head, marker + 12, responderSpi === 0 ? 0 : 1);
+  putU32(head, marker, spi);
+  putU32(head, marker + 4, 0x5eed);
+  putU32(head, marker + 8, responderSpi);
+  putU32(head, marker + 12, responderSpi === 0 ? 0 : 1);
   head[marker + 16] = version === 0x20 ? 35 : 1; // next payload: IDi (IKEv2) or SA (IKEv1)
   head[marker + 17] = version;
   head[marker + 18] = exchange;
   head[marker + 19] = flags;
-  u32(head, marker + 24, length - marker);
+  putU32(head, marker + 24, length - marker);
   return Payload.binary(natT ? `${label} (nat-t)` : label, head, length, data);
 }
 
 /** A PPTP control message (RFC 2637 §2): length, message type 1, the magic cookie, control type. */
 function pptpControl(controlType: number, length: number, label: string, data: unknown): Payload {
   const head = new Uint8Array(10);
-  u16(head, 0, length);
-  u16(head, 2, 1);
-  u32(head, 4, PPTP_MAGIC_COOKIE);
-  u16(head, 8, controlType);
+  putU16(head, 0, length);
+  putU16(head, 2, 1);
+  putU32(head, 4, PPTP_MAGIC_COOKIE);
+  putU16(head, 8, controlType);
   return Payload.binary(label, head, length, data);
 }
 
@@ -104,10 +96,10 @@ const P_DATA_V2 = 9;
 function openvpnPacket(opcode: number, tcp: boolean, session: number, length: number, label: string, data: unknown): Payload {
   const off = tcp ? 2 : 0;
   const head = new Uint8Array(off + 9);
-  if (tcp) u16(head, 0, length - 2);
+  if (tcp) putU16(head, 0, length - 2);
   head[off] = opcode << 3;
-  u32(head, off + 1, opcode === P_DATA_V2 ? 1 : 0);
-  u32(head, off + 5, session);
+  putU32(head, off + 1, opcode === P_DATA_V2 ? 1 : 0);
+  putU32(head, off + 5, session);
   return Payload.binary(label, head, length, data);
 }
 
