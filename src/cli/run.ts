@@ -10,10 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DurationError, parseDuration } from '../engine/index.js';
 import { formatReport, type RunResult, runScenario, setEngineVersion, traceHeader } from '../run/index.js';
-import { formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
+import { FIDELITY_LEVELS, type FidelityLevel, formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
 import { TraceWriter } from '../trace/index.js';
 import { WorldError } from '../world/index.js';
 import { EXIT_INVALID, exitWith } from './cli-exit.js';
@@ -27,6 +27,7 @@ interface RunFlags {
   variant?: string;
   seed?: string;
   until?: number;
+  fidelity?: FidelityLevel;
   trace?: string;
   json?: boolean;
   replay?: boolean;
@@ -94,6 +95,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
     .option('--variant <name>', "run one of the scenario's variants instead of the base scenario")
     .option('--seed <n>', "override the scenario's seed", seedArg)
     .option('--until <duration>', 'stop the run early, e.g. 2d', durationArg)
+    .addOption(new Option('--fidelity <level>', "record at this level instead of the scenario's (the outcomes are the same)").choices([...FIDELITY_LEVELS]))
     .option('--trace <file>', 'write the run\'s trace to FILE (for portsim replay and export)')
     .option('--json', 'print the report as JSON on stdout, and nothing else there')
     .option('--no-replay', 'in a terminal, do not open the replay after the run')
@@ -114,6 +116,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
           ...(flags.variant === undefined ? {} : { variant: flags.variant }),
           ...(flags.seed === undefined ? {} : { seed: flags.seed }),
           ...(flags.until === undefined ? {} : { until: flags.until }),
+          ...(flags.fidelity === undefined ? {} : { fidelity: flags.fidelity }),
         };
         let writer: TraceWriter | null = null;
         const bar = progressBar(err, options.stderrTTY);

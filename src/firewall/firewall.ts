@@ -82,9 +82,12 @@ export class Firewall implements BorderFilter {
   private net: Network | null = null;
   private readonly ctx: { now: number; subscriber: string; line: AccessLine | null };
   private readonly context: VerdictContext;
+  /** A rule may reset flows: a packet let through now could meet a reset flow at the border. */
+  private readonly resets: boolean;
 
   constructor(policy: Policy | PolicySpec, options: FirewallOptions = {}) {
     this.policy = policy instanceof Policy ? policy : new Policy(policy);
+    this.resets = this.policy.rules.some((r) => r.action.type === 'reset-after-inspection');
     this.keepLog = options.keepLog === true;
     this.counts = Array.from({ length: this.policy.rules.length + 1 }, () => ({ packets: 0, bytes: 0, flows: 0 }));
     const ctx = { now: 0, subscriber: '', line: null as AccessLine | null };
@@ -193,6 +196,33 @@ export class Firewall implements BorderFilter {
         return null;
       }
     }
+  }
+
+  /**
+   * The express path's question (see `BorderFilter.passes`): would `filter` at time `at`
+   * accept this packet of an established, untranslated TCP flow as it is, by a rule that
+   * neither logs nor meters it? If so, its counters and the flow's tracking are updated as
+   * `filter` would update them then; its verdict record, which only the packet's own
+   * record would need, is not made.
+   */
+  passes(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number): boolean {
+    if (this.keepLog || this.resets || packet.protocol !== IpProtocol.TCP) return false;
+    const entry = this.flows.peek(packet, at);
+    if (entry === undefined || entry.resetBy !== null || entry.natAddress !== null) return false;
+    const forward = this.flows.forward;
+    const apps = entry.apps | inspect(packet.payload, packet.protocol);
+    const view: FlowView = { direction: entry.direction, protocol: entry.protocol, source: entry.source, sourcePort: entry.sourcePort, destination: entry.destination, destinationPort: entry.destinationPort, isNew: false, hasPayload: packet.payload !== null, apps };
+    this.net = network;
+    this.ctx.now = at;
+    this.ctx.subscriber = line.subscriber;
+    this.ctx.line = line;
+    const d = judge(this.policy, view, this.context);
+    this.ctx.line = null;
+    if (d.kind !== 'accept' || d.logged.length > 0 || d.bucket !== null || d.overLimit) return false;
+    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, false);
+    entry.apps = apps;
+    this.flows.touch(entry, packet, forward, at);
+    return true;
   }
 
   private setRedirect(entry: FlowEntry, d: Decision, network: Network): boolean {

@@ -37,6 +37,8 @@ export class FlowEntry {
   fins = 0;
   /** Time after which the entry is dead. */
   expires = 0;
+  /** The border time of the packet that last set `expires`. */
+  touchedAt = 0;
   /** Key of the reply direction (changes when a redirect is set). */
   replyKey: string;
 
@@ -85,6 +87,18 @@ export class FlowTable {
     return e;
   }
 
+  /**
+   * Like `find`, for a packet that will reach the border at `at`: the flow if it is still
+   * live then, or undefined, leaving an expired entry for `find` to drop; sets `forward`.
+   */
+  peek(packet: Packet, at: number): FlowEntry | undefined {
+    const key = flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort);
+    const e = this.byKey.get(key);
+    if (e === undefined || e.expires <= at) return undefined;
+    this.forward = key === e.forwardKey;
+    return e;
+  }
+
   /** Starts tracking the flow that `packet` opens, going `direction`. */
   open(packet: Packet, direction: Direction, now: number): FlowEntry {
     const key = flowKey(packet.protocol, packet.src, packet.srcPort, packet.dst, packet.dstPort);
@@ -108,6 +122,13 @@ export class FlowTable {
   /** Notes a packet of the flow passing, going `forward` or not, and extends its life. */
   touch(e: FlowEntry, packet: Packet, forward: boolean, now: number): void {
     if (!forward) e.replied = true;
+    // An express packet is noted before packets that reach the border earlier than it does;
+    // the entry's life is still set by the packet that reaches the border last.
+    if (now < e.touchedAt) {
+      if (packet.has(TcpFlag.FIN)) e.fins++;
+      return;
+    }
+    e.touchedAt = now;
     if (e.protocol === IpProtocol.TCP) {
       if (packet.has(TcpFlag.RST)) {
         e.expires = now + TCP_RESET;

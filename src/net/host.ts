@@ -46,6 +46,10 @@ export class Host {
   isp: Isp | null = null;
   /** The subscriber line, or null for a hosted server (or while detached). */
   line: AccessLine | null = null;
+  /** When the host was last attached to a network. */
+  attachedAt = 0;
+  /** Its attachment before the current one, while it lasted; null if it had none. */
+  before: { readonly isp: Isp; readonly address: Address; readonly from: number; readonly until: number } | null = null;
   /** Host → ISP and ISP → host pipes of the current attachment. */
   up: Pipe | null = null;
   down: Pipe | null = null;

@@ -15,12 +15,14 @@ export interface Latency {
   sample(): number;
   /** A human-readable description for reports, e.g. "40ms" or "lognormal(median 40ms)". */
   readonly description: string;
+  /** The delay when it never varies (a `fixedLatency`); absent for drawn delays. */
+  readonly fixed?: number;
 }
 
 /** A delay that never varies. */
 export function fixedLatency(seconds: number): Latency {
   if (!(seconds >= 0) || !Number.isFinite(seconds)) throw new RangeError(`a latency must be a finite number >= 0, got ${seconds}`);
-  return { sample: () => seconds, description: `${seconds * 1000}ms` };
+  return { sample: () => seconds, description: `${seconds * 1000}ms`, fixed: seconds };
 }
 
 /**
@@ -50,8 +52,16 @@ export function toLatency(latency: Latency | number): Latency {
  */
 export class Pipe {
   private lastArrival = 0;
+  /**
+   * The pipe's delay if it never varies, else -1. A fixed delay keeps arrivals in order by
+   * itself, so a packet's arrival is then simply `now + fixed` and need not pass through
+   * `arrival` (the network's express path relies on this).
+   */
+  readonly fixed: number;
 
-  constructor(readonly latency: Latency) {}
+  constructor(readonly latency: Latency) {
+    this.fixed = latency.fixed ?? -1;
+  }
 
   /** The arrival time of a packet entering the pipe at `now`. */
   arrival(now: number): number {

@@ -9,7 +9,7 @@ import { Simulation } from '../engine/index.js';
 import type { Attempt, MessageLife, SendResult } from '../mail/index.js';
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
-import { BASE_VARIANT, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
+import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
 import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
@@ -34,6 +34,12 @@ export interface RunOptions {
   progress?: (fraction: number) => void;
   /** Delivery later than this counts as late (default 1 h). */
   lateAfter?: number;
+  /**
+   * Runs at this detail level instead of the scenario's (its packet sample is kept below
+   * `packets`). Outcomes are the same at every level: only what is recorded, and the work
+   * the run does, differ.
+   */
+  fidelity?: FidelityLevel;
 }
 
 /** What a run leaves. */
@@ -54,9 +60,17 @@ export function setEngineVersion(v: string): void {
   engineVersion = v;
 }
 
+/** The variant a run is of, at the detail level it runs at. */
+function scenarioFor(loaded: LoadedScenario, options: RunOptions): Scenario {
+  const chosen = selectVariant(loaded, options.variant);
+  const level = options.fidelity ?? chosen.fidelity.level;
+  if (level === chosen.fidelity.level) return chosen;
+  return { ...chosen, fidelity: { level, packetSample: level === 'packets' ? 1 : chosen.fidelity.level === 'packets' ? 0 : chosen.fidelity.packetSample } };
+}
+
 /** The trace header of a run of `loaded` (its variant and seed as given). */
 export function traceHeader(loaded: LoadedScenario, options: RunOptions = {}): TraceHeader {
-  const scenario = selectVariant(loaded, options.variant);
+  const scenario = scenarioFor(loaded, options);
   const seed = options.seed ?? String(scenario.seed);
   const text = JSON.stringify(scenario);
   return {
@@ -96,7 +110,7 @@ const SMTP_PORTS = new Set([25, 465, 587, 2525]);
  */
 export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): RunResult {
   if (options.variant === BASE_VARIANT) options = { ...options, variant: undefined } as RunOptions;
-  const scenario = selectVariant(loaded, options.variant);
+  const scenario = scenarioFor(loaded, options);
   const seed = options.seed ?? String(scenario.seed);
   const end = Math.min(scenario.duration, options.until ?? Infinity);
   const lateAfter = options.lateAfter ?? 3600;
@@ -305,6 +319,18 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       }
     }
   });
+
+  // Below `packets` fidelity, packets nobody records take the network's express path: one
+  // event per packet instead of three, with the same outcome (see `Network.express`).
+  if (scenario.fidelity.level !== 'packets') {
+    const sampledHost = new Map<string, boolean>();
+    const watched = (host: string): boolean => {
+      let s = sampledHost.get(host);
+      if (s === undefined) sampledHost.set(host, (s = sampled(host)));
+      return s;
+    };
+    world.net.express = trace === undefined || sample <= 0 ? () => true : (p, from) => !recorded.has(p.flow) && !watched(from.name);
+  }
 
   // Captions and questions at moments.
   for (const c of scenario.captions) if (c.at !== undefined) sim.at(c.at, () => emit({ kind: 'caption', t: now(), text: c.text }));

@@ -1,0 +1,37 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type RunResult, runScenario } from '../../src/run/index.js';
+import { loadScenario } from '../../src/scenario/index.js';
+import type { TraceEvent } from '../../src/trace/index.js';
+
+// Flow fidelity lets packets nobody records take the network's express path (one event per
+// packet instead of three). It must never change an outcome: on every bundled scenario, in
+// every variant, packet and flow fidelity give the same report and the same outcome for
+// every message, with its delay and what decided it, to the last bit.
+const dir = 'scenarios';
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+
+function outcomeTable(r: RunResult): { report: unknown; outcomes: unknown } {
+  // The kernel's event count differs by design, and the scenario's hash covers its fidelity.
+  const { events: _events, scenario: _scenario, ...report } = r.report;
+  return { report, outcomes: r.outcomes() };
+}
+
+describe.each(files)('%s', (file) => {
+  const loaded = loadScenario(join(dir, file));
+  const runs = [undefined, ...loaded.variants.keys()];
+  it.each(runs.map((v) => [v ?? 'base', v]))('gives the same outcomes at packet and flow fidelity (%s)', { timeout: 300_000 }, (_label, variant) => {
+    const v = variant === undefined ? {} : { variant };
+    const packets = runScenario(loaded, { ...v, fidelity: 'packets' });
+    // With a trace and the scenario's packet sample, so that sampled flows keep every packet.
+    const records: TraceEvent[] = [];
+    const flows = runScenario(loaded, { ...v, fidelity: 'flows', trace: { write: (e) => records.push(e) } });
+    expect(outcomeTable(flows)).toEqual(outcomeTable(packets));
+    // The shortcut was taken: the same run costs fewer kernel events.
+    expect(flows.report.events).toBeLessThan(packets.report.events);
+    expect(records.length).toBeGreaterThan(0);
+  });
+});
