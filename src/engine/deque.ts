@@ -11,10 +11,14 @@ export class Deque<T> {
   private head = 0;
   private n = 0;
 
-  constructor(capacity = 16) {
-    let cap = 16;
+  /**
+   * `capacity`: room to make at once, rounded up to a power of two. Without it the buffer is
+   * made on the first push: a million idle queues then cost no buffers.
+   */
+  constructor(capacity = 0) {
+    let cap = capacity > 0 ? 4 : 0;
     while (cap < capacity) cap *= 2;
-    this.buf = new Array<T | undefined>(cap).fill(undefined);
+    this.buf = cap === 0 ? [] : new Array<T | undefined>(cap).fill(undefined);
   }
 
   /** Number of items. */
@@ -68,7 +72,7 @@ export class Deque<T> {
 
   private grow(): void {
     const old = this.buf;
-    const bigger = new Array<T | undefined>(old.length * 2).fill(undefined);
+    const bigger = new Array<T | undefined>(Math.max(4, old.length * 2)).fill(undefined);
     for (let i = 0; i < this.n; i++) bigger[i] = old[(this.head + i) & (old.length - 1)];
     this.buf = bigger;
     this.head = 0;

@@ -36,10 +36,8 @@ export class Host {
   readonly os: OsProfile;
   /** TCP: `connect` and `listen`. */
   readonly tcp: TcpStack;
-  /** UDP: `bind`. */
-  readonly udp: UdpStack;
-  /** Raw IP protocols (ESP, GRE): `open`. */
-  readonly ip: RawIpStack;
+  private udpStack: UdpStack | null = null;
+  private ipStack: RawIpStack | null = null;
   /** The current address; meaningful only while `online`. */
   address: Address = 0;
   /** The ISP the host is attached to, or null while detached. */
@@ -73,8 +71,16 @@ export class Host {
     this.role = spec.role ?? 'client';
     this.os = typeof spec.os === 'string' ? osProfile(spec.os) : (spec.os ?? osProfile('linux'));
     this.tcp = new TcpStack(this);
-    this.udp = new UdpStack(this);
-    this.ip = new RawIpStack(this);
+  }
+
+  /** UDP: `bind`. Made when first used: most hosts of a large population never use it. */
+  get udp(): UdpStack {
+    return (this.udpStack ??= new UdpStack(this));
+  }
+
+  /** Raw IP protocols (ESP, GRE): `open`. Made when first used. */
+  get ip(): RawIpStack {
+    return (this.ipStack ??= new RawIpStack(this));
   }
 
   /** True while attached to an access network (and so holding an address). */

@@ -49,9 +49,11 @@ const EPHEMERAL_HIGH = 60999;
 
 /** One host's TCP. */
 export class TcpStack {
-  private readonly listeners = new Map<number, TcpListener>();
-  private readonly conns = new Map<Address, Map<number, TcpConnection>>();
-  private readonly portsInUse = new Map<number, number>();
+  // The tables are made on first use: most hosts of a large population never listen, and
+  // have no connection most of the time.
+  private listenerTable: Map<number, TcpListener> | null = null;
+  private connTable: Map<Address, Map<number, TcpConnection>> | null = null;
+  private portTable: Map<number, number> | null = null;
   private rng: Xoshiro128 | null = null;
   private nextPort = -1;
 
@@ -60,20 +62,20 @@ export class TcpStack {
   /** Listens on `port`; throws if something already listens there. */
   listen(port: number, onAccept: (conn: TcpConnection) => void = () => undefined): TcpListener {
     checkPort(port);
-    if (this.listeners.has(port)) throw new Error(`${this.host.name} already listens on TCP port ${port}`);
+    if (this.listenerTable?.has(port) === true) throw new Error(`${this.host.name} already listens on TCP port ${port}`);
     const l = new TcpListener(this, port, onAccept);
-    this.listeners.set(port, l);
+    (this.listenerTable ??= new Map()).set(port, l);
     return l;
   }
 
   /** True if a socket listens on `port`. */
   listening(port: number): boolean {
-    return this.listeners.has(port);
+    return this.listenerTable?.has(port) === true;
   }
 
   /** Ports with a listener, ascending. */
   listeningPorts(): number[] {
-    return [...this.listeners.keys()].sort((a, b) => a - b);
+    return [...(this.listenerTable?.keys() ?? [])].sort((a, b) => a - b);
   }
 
   /**
@@ -110,7 +112,7 @@ export class TcpStack {
     }
     if (seg.has(TcpFlag.RST)) return;
     const syn = (seg.flags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN;
-    const listener = syn ? this.listeners.get(seg.dstPort) : undefined;
+    const listener = syn ? this.listenerTable?.get(seg.dstPort) : undefined;
     if (listener !== undefined) {
       const c = new TcpConnection(this, seg.flow, seg.dst, seg.dstPort, seg.src, seg.srcPort, false, this.isn());
       this.register(c);
@@ -129,7 +131,7 @@ export class TcpStack {
 
   /** A server connection completed its handshake. Called by the connection. */
   accepted(conn: TcpConnection): void {
-    const l = this.listeners.get(conn.localPort);
+    const l = this.listenerTable?.get(conn.localPort);
     if (l === undefined) {
       conn.abort();
       return;
@@ -140,43 +142,49 @@ export class TcpStack {
 
   /** Drops a finished connection from the tables. Called by the connection. */
   forget(conn: TcpConnection): void {
-    const byPorts = this.conns.get(conn.remoteAddress);
-    if (byPorts === undefined) return;
+    const conns = this.connTable;
+    const byPorts = conns?.get(conn.remoteAddress);
+    if (conns === null || byPorts === undefined) return;
     const k = conn.localPort * 65536 + conn.remotePort;
     if (byPorts.get(k) !== conn) return;
     byPorts.delete(k);
-    if (byPorts.size === 0) this.conns.delete(conn.remoteAddress);
-    if (conn.isClient) {
-      const n = (this.portsInUse.get(conn.localPort) ?? 1) - 1;
-      if (n <= 0) this.portsInUse.delete(conn.localPort);
-      else this.portsInUse.set(conn.localPort, n);
+    if (byPorts.size === 0) conns.delete(conn.remoteAddress);
+    const ports = this.portTable;
+    if (conn.isClient && ports !== null) {
+      const n = (ports.get(conn.localPort) ?? 1) - 1;
+      if (n <= 0) ports.delete(conn.localPort);
+      else ports.set(conn.localPort, n);
     }
   }
 
   /** Removes a listener. Called by `TcpListener.close`. */
   unlisten(l: TcpListener): void {
-    if (this.listeners.get(l.port) === l) this.listeners.delete(l.port);
+    if (this.listenerTable?.get(l.port) === l) this.listenerTable.delete(l.port);
   }
 
   /** Connections currently in the tables. */
   get connectionCount(): number {
     let n = 0;
-    for (const m of this.conns.values()) n += m.size;
+    for (const m of this.connTable?.values() ?? []) n += m.size;
     return n;
   }
 
   private lookup(remote: Address, localPort: number, remotePort: number): TcpConnection | undefined {
-    return this.conns.get(remote)?.get(localPort * 65536 + remotePort);
+    return this.connTable?.get(remote)?.get(localPort * 65536 + remotePort);
   }
 
   private register(conn: TcpConnection): void {
-    let byPorts = this.conns.get(conn.remoteAddress);
+    const conns = (this.connTable ??= new Map());
+    let byPorts = conns.get(conn.remoteAddress);
     if (byPorts === undefined) {
       byPorts = new Map();
-      this.conns.set(conn.remoteAddress, byPorts);
+      conns.set(conn.remoteAddress, byPorts);
     }
     byPorts.set(conn.localPort * 65536 + conn.remotePort, conn);
-    if (conn.isClient) this.portsInUse.set(conn.localPort, (this.portsInUse.get(conn.localPort) ?? 0) + 1);
+    if (conn.isClient) {
+      const ports = (this.portTable ??= new Map());
+      ports.set(conn.localPort, (ports.get(conn.localPort) ?? 0) + 1);
+    }
   }
 
   private stream(): Xoshiro128 {
@@ -194,7 +202,7 @@ export class TcpStack {
     for (let i = 0; i < span; i++) {
       const p = this.nextPort;
       this.nextPort = p === EPHEMERAL_HIGH ? EPHEMERAL_LOW : p + 1;
-      if (!this.portsInUse.has(p)) return p;
+      if (this.portTable?.has(p) !== true) return p;
     }
     throw new Error(`${this.host.name} has no free ephemeral port`);
   }
