@@ -225,6 +225,29 @@ export class Firewall implements BorderFilter {
     return true;
   }
 
+  /**
+   * For a repeated SYN (see `BorderFilter.dropsSilently`): would `filter` at time `at` drop
+   * it as a new flow by a plain `drop`, with no log rule and no rate limit, by the same rule
+   * that dropped the first SYN at `firstAt`? If so, it is counted as `filter` would count
+   * it; its verdict record, the same as the first SYN's, is not made again.
+   */
+  dropsSilently(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number, firstAt: number): boolean {
+    if (this.keepLog || packet.protocol !== IpProtocol.TCP || packet.flags !== TcpFlag.SYN || this.flows.peek(packet, at) !== undefined) return false;
+    const view: FlowView = { direction, protocol: packet.protocol, source: packet.src, sourcePort: packet.srcPort, destination: packet.dst, destinationPort: packet.dstPort, isNew: true, hasPayload: false, apps: inspect(packet.payload, packet.protocol) };
+    this.net = network;
+    this.ctx.subscriber = line.subscriber;
+    this.ctx.line = line;
+    this.ctx.now = at;
+    const d = judge(this.policy, view, this.context);
+    this.ctx.now = firstAt;
+    const first = d.kind === 'drop' ? judge(this.policy, view, this.context) : null;
+    this.ctx.line = null;
+    if (first === null || d.logged.length > 0 || d.bucket !== null || d.overLimit) return false;
+    if (first.kind !== 'drop' || first.rule !== d.rule || first.logged.length > 0 || first.bucket !== null || first.overLimit) return false;
+    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, true);
+    return true;
+  }
+
   private setRedirect(entry: FlowEntry, d: Decision, network: Network): boolean {
     const a = (d.rule as Rule).action;
     if (a.type !== 'redirect') return false;

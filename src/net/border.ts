@@ -30,4 +30,12 @@ export interface BorderFilter {
    * never lets packets take the express path.
    */
   passes?(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number): boolean;
+  /**
+   * For a repeated packet of a flow whose first packet reached the border at `firstAt` (a
+   * retransmitted SYN): would `filter`, called at time `at`, drop it as it dropped the first,
+   * with nothing but its counters to show for it (no reply, no rewrite, no log rule, no rate
+   * limit, no tracked flow)? If so, the filter counts it as `filter` would and returns true;
+   * if not, it changes nothing and returns false. Optional.
+   */
+  dropsSilently?(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number, firstAt: number): boolean;
 }

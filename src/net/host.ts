@@ -113,6 +113,19 @@ export class Host {
   }
 
   /**
+   * Sends `packet`, a repeat of one the host first sent at `firstSentAt` in the same flow (a
+   * retransmitted SYN), which the network may drop at once if its border would drop it
+   * silently (see `Network.transmitAgain`).
+   */
+  sendAgain(packet: Packet, firstSentAt: number): void {
+    if (packet.src !== this.address && this.tunnel !== null && packet.src === this.tunnel.address) {
+      this.tunnel.carry(packet);
+      return;
+    }
+    this.network.transmitAgain(this, packet, firstSentAt);
+  }
+
+  /**
    * Hands an arriving packet to the right stack, or to `forward` when it is addressed to one
    * of the host's aliases. Called by the network, and by a tunnel for what it decapsulates.
    */

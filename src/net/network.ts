@@ -292,12 +292,40 @@ export class Network {
   transmit(host: Host, packet: Packet): void {
     this.stamp(packet);
     if (this.express !== null && host.up !== null && this.express(packet, host) && this.tryExpress(host, packet)) return;
+    this.sendStamped(host, packet);
+  }
+
+  private sendStamped(host: Host, packet: Packet): void {
     if (this.observers.length > 0) this.emit({ type: 'send', time: this.sim.now, host: host.name, packet });
     if (host.isp === null || host.up === null) {
       this.lose(packet, 'detached');
       return;
     }
     this.schedule(host.up.arrival(this.sim.now), packet, STAGE_OUT_EDGE, host.isp, host.line, null);
+  }
+
+  /**
+   * Puts on the wire a packet that repeats one `host` first sent at `firstSentAt`, from the
+   * same line, in the same flow (a retransmitted SYN). When nobody records it (`express`)
+   * and its line's filter would drop it silently at the border, as it dropped the first
+   * (whose verdict is on record), it is counted there as dropped now and costs no event
+   * (the filter's `dropsSilently`); otherwise it goes like any other packet.
+   */
+  transmitAgain(host: Host, packet: Packet, firstSentAt: number): void {
+    const line = host.line;
+    const filter = host.isp?.filter ?? null;
+    const up = host.up?.fixed ?? -1;
+    const sameLine = host.attachedAt <= firstSentAt;
+    if (this.express !== null && line !== null && filter !== null && filter.dropsSilently !== undefined && up >= 0 && sameLine && line.contract.fairUseBytes === Infinity && this.express(packet, host)) {
+      this.stamp(packet);
+      if (filter.dropsSilently(packet, 'outbound', line, this, this.sim.now + up, firstSentAt + up)) {
+        line.bytesOut += packet.wireLength;
+        return;
+      }
+      this.sendStamped(host, packet);
+      return;
+    }
+    this.transmit(host, packet);
   }
 
   /** Sends a packet created at `line`'s edge (a forged RST, an ICMP error) down to its subscriber. */

@@ -408,7 +408,10 @@ export class TcpConnection {
   private sendSyn(): void {
     this.synsSent++;
     this.lastSynAt = this.now;
-    this.transmit(tcpSegment(this.localAddress, this.localPort, this.remoteAddress, this.remotePort, TcpFlag.SYN, this.iss, 0, null, this.id));
+    const syn = tcpSegment(this.localAddress, this.localPort, this.remoteAddress, this.remotePort, TcpFlag.SYN, this.iss, 0, null, this.id);
+    // A repeated SYN may be dropped on the spot when its border would drop it silently.
+    if (this.synsSent > 1) this.stack.host.sendAgain(syn, this.startedAt);
+    else this.transmit(syn);
   }
 
   private sendSynAck(): void {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { Simulation } from '../../src/engine/index.js';
 import { Firewall } from '../../src/firewall/index.js';
-import { type Host, lineClass, lognormalLatency, Network, Payload } from '../../src/net/index.js';
+import { type Host, lineClass, lognormalLatency, Network, Payload, type Prefix } from '../../src/net/index.js';
 
 interface Seen {
   /** Every message each end received, with when. */
@@ -106,5 +106,32 @@ describe('the express path', () => {
     const express = converse(true, { moveAt: 0.25, moveTo: 'home' });
     expect(express.log).toEqual(ordinary.log);
     expect(express.log).toContain('0.260000000 client 250 ok CMD 2');
+  });
+
+  it('drops repeated SYNs on the spot only when the rule that dropped the first still does', () => {
+    // A SYN to an address nobody holds goes unanswered; a block switched on 5 s in drops the
+    // retransmissions from then on. Each verdict must be on record, as on the ordinary way.
+    const verdicts = (express: boolean): string[] => {
+      const sim = new Simulation();
+      const net = new Network(sim, { seed: 5 });
+      const home = net.addIsp({ name: 'home', prefixes: ['10.1.0.0/16'] });
+      const hosting = net.addIsp({ name: 'hosting', prefixes: ['192.0.2.0/24'] });
+      net.core.setPath(home, hosting, 0.02);
+      const client = net.addHost({ name: 'client' });
+      home.subscribe(client, lineClass({ name: 'dsl', latency: 0.012 }), { subscriber: 'home/client' });
+      home.filter = new Firewall({ rules: [{ name: 'block-25', direction: 'outbound', protocol: 'tcp', destinationPorts: 25, action: 'drop', window: { from: 5 } }] });
+      if (express) net.express = () => true;
+      const seen: string[] = [];
+      net.observe((e) => {
+        if (e.type === 'verdict') seen.push(`${e.time.toFixed(3)} ${e.rule ?? 'default'} ${e.action}`);
+      });
+      const c = client.tcp.connect((hosting.prefixes[0] as Prefix).at(99), 25);
+      sim.run();
+      seen.push(`${c.report?.outcome ?? ''} after ${c.report?.elapsed ?? 0} s, ${c.report?.synsSent ?? 0} SYNs`);
+      return seen;
+    };
+    const ordinary = verdicts(false);
+    expect(verdicts(true)).toEqual(ordinary);
+    expect(ordinary.filter((v) => v.includes('block-25 drop')).length).toBeGreaterThan(2);
   });
 });
