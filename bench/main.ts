@@ -3,10 +3,12 @@
  *
  *   npm run bench -- hold N E [--api callback|process] [--seed S]
  *   npm run bench -- sessions C T [--api callback|process] [--seed S]
+ *   npm run bench -- scenario FILE [--variant V] [--seed S] [--trace PATH] [--json]
  *   npm run bench [-- --json] [--reps R]      the standard table, every configuration
  *
  * A single run prints one key=value line in the reference programs' format, so that
- * shared/bench/run.sh can measure portsim beside ns-3, SimPy, C and plain Node.
+ * shared/bench/run.sh can measure portsim beside ns-3, SimPy, C and plain Node. A scenario
+ * run prints the same kind of line (or, with --json, one JSON object): see `scenario.ts`.
  *
  * @module
  */
@@ -14,11 +16,14 @@ import { spawnSync } from 'node:child_process';
 import { resourceUsage } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CommanderError } from 'commander';
+import { benchScenario, scenarioJson, scenarioLine } from './scenario.js';
 import { type Api, runHold, runSessions } from './workloads.js';
 
 const USAGE = `usage:
   npm run bench -- hold N E [--api callback|process] [--seed S]
   npm run bench -- sessions C T [--api callback|process] [--seed S]
+  npm run bench -- scenario FILE [--variant V] [--seed S] [--trace PATH] [--json]
   npm run bench [-- --json] [--reps R]`;
 
 class UsageError extends Error {}
@@ -135,10 +140,12 @@ function main(argv: string[]): number {
       args: argv,
       allowPositionals: true,
       options: {
-        api: { type: 'string', default: 'callback' },
-        seed: { type: 'string', default: '42' },
+        api: { type: 'string' },
+        seed: { type: 'string' },
         json: { type: 'boolean', default: false },
-        reps: { type: 'string', default: '3' },
+        reps: { type: 'string' },
+        variant: { type: 'string' },
+        trace: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -146,24 +153,45 @@ function main(argv: string[]): number {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    const api = values.api;
-    if (api !== 'callback' && api !== 'process') throw new UsageError(`--api must be callback or process, got ${api}`);
-    if (!/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a whole number, got ${values.seed}`);
+    if (values.seed !== undefined && !/^\d+$/.test(values.seed)) throw new UsageError(`--seed must be a whole number, got ${values.seed}`);
     const [kind, a, b, ...rest] = positionals;
+    const only = (given: Record<string, unknown>, where: string): void => {
+      const wrong = Object.keys(given).filter((k) => given[k] !== undefined);
+      if (wrong.length > 0) throw new UsageError(`--${wrong[0]} does not apply to ${where}`);
+    };
+    if (kind === 'scenario') {
+      only({ api: values.api, reps: values.reps }, 'bench scenario');
+      if (a === undefined) throw new UsageError('bench scenario needs a scenario FILE');
+      if (b !== undefined) throw new UsageError(`bench scenario takes one FILE, got also "${[b, ...rest].join(' ')}"`);
+      const r = benchScenario(a, {
+        ...(values.variant === undefined ? {} : { variant: values.variant }),
+        ...(values.seed === undefined ? {} : { seed: values.seed }),
+        ...(values.trace === undefined ? {} : { trace: values.trace }),
+        err: (t) => process.stderr.write(t),
+        progress: process.stderr.isTTY === true,
+      });
+      process.stdout.write(`${values.json ? scenarioJson(r) : scenarioLine(r)}\n`);
+      return 0;
+    }
+    if (kind !== undefined && ((kind !== 'hold' && kind !== 'sessions') || rest.length > 0)) throw new UsageError(`unknown bench "${positionals.join(' ')}"`);
+    only({ variant: values.variant, trace: values.trace }, kind === undefined ? 'the standard table' : `bench ${kind}`);
+    const api = values.api ?? 'callback';
+    if (api !== 'callback' && api !== 'process') throw new UsageError(`--api must be callback or process, got ${api}`);
     if (kind === undefined) {
-      const reps = Math.round(count(values.reps, '--reps'));
+      const reps = Math.round(count(values.reps ?? '3', '--reps'));
       if (reps < 1) throw new UsageError('--reps must be at least 1');
       table(values.json, reps);
       return 0;
     }
-    if ((kind !== 'hold' && kind !== 'sessions') || rest.length > 0) throw new UsageError(`unknown bench "${positionals.join(' ')}"`);
-    process.stdout.write(`${single(kind, a, b, api, values.seed)}\n`);
+    process.stdout.write(`${single(kind, a, b, api, values.seed ?? '42')}\n`);
     return 0;
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e)) {
       process.stderr.write(`bench: ${e.message}\n${USAGE}\n`);
       return 2;
     }
+    // A bad scenario, variant or world: already reported at its place in the file.
+    if (e instanceof CommanderError && e.code.startsWith('portsim.')) return e.exitCode;
     throw e;
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { z } from 'zod';
+import { formatDuration } from '../engine/index.js';
 import { doc, duration, name, rate, share, size, strictObject, text } from './fields.js';
 import type { NameSite } from './names.js';
 import { namedItems, type WorldSection } from './world.js';
@@ -46,6 +47,18 @@ const stopSchema = strictObject({
   location: doc(name, 'The place, as the report names it ("office", "home", "cafe").'),
   isp: doc(name, 'The ISP of the network there.'),
   line: doc(name, 'The line class of the network there.'),
+});
+
+/** When zombies send: `length` in every `every`. */
+const burstsSchema = strictObject({
+  every: doc(duration, 'The period of the campaigns: "1d".'),
+  length: doc(duration, 'How long each campaign lasts, more than 0 and at most `every`: "2h".'),
+}).superRefine((b, ctx) => {
+  if (!(b.every > 0)) ctx.addIssue({ code: 'custom', path: ['every'], message: 'the period of the bursts must be longer than 0' });
+  if (!(b.length > 0)) ctx.addIssue({ code: 'custom', path: ['length'], message: 'a burst must last longer than 0' });
+  else if (b.every > 0 && b.length > b.every) {
+    ctx.addIssue({ code: 'custom', path: ['length'], message: `a burst of ${formatDuration(b.length)} cannot last longer than its period (every: ${formatDuration(b.every)})` });
+  }
 });
 
 /** What users do when sending keeps failing. */
@@ -112,6 +125,7 @@ export const groupSchema = strictObject({
       to: doc(destinationsSchema, 'Domains the spam goes to.'),
       via: doc(z.enum(['direct', 'smart-host']).default('direct'), '`direct`: straight to the recipients\' MX on port 25; `smart-host`: through the group\'s configured server.'),
       size: doc(size.prefault('5KB'), 'Spam size.'),
+      bursts: doc(burstsSchema.optional(), 'Spam campaigns: each zombie sends at `rate` for `length` in every `every`, from a moment of the period drawn for it, and nothing in between. Without it, zombies send all the time.'),
       adapt: doc(
         strictObject({
           after: doc(z.int().min(1).default(10), 'Failed sends in a row before the zombie changes tactics.'),

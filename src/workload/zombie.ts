@@ -9,10 +9,15 @@
  * policy variants run with the same seed see the same spam written at the same moments
  * (common random numbers), however long a blocked connection takes to fail.
  *
+ * A zombie may send in bursts (campaigns): at its rate inside its active windows, and not at
+ * all between them. The gaps between messages are drawn as without bursts and counted in
+ * active time only, so bursts add no draw to the zombie's stream.
+ *
  * @module
  */
 import { type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
 import { type ClientSettings, type MailClientConfig, type MessageLife, type SendResult, shownError, smtpSession, submit, userError } from '../mail/index.js';
+import type { BurstSchedule } from './bursts.js';
 import type { Client, ClientSink } from './client.js';
 
 /** What a zombie sends and how. */
@@ -24,6 +29,8 @@ export interface ZombieTraffic {
   readonly size: number;
   readonly via: 'direct' | 'smart-host';
   readonly until: number;
+  /** When the zombie is active; always, when absent. */
+  readonly bursts?: BurstSchedule;
   /**
    * The arms race: after `after` failures in a row, send through `to` instead; and when
    * throttled (a 4xx reply), slow down by `slowDown` to stay under the limit.
@@ -36,6 +43,7 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
   const sim = client.host.network.sim;
   const rng = client.rng;
   const adapt = traffic.adapt;
+  const bursts = traffic.bursts;
   let via = traffic.via;
   let rate = traffic.rate;
   const onResult = (result: SendResult): void => {
@@ -46,7 +54,7 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
       via = 'smart-host';
       client.mailClient = adapt.to;
     }
-    const next = sim.now + rng.exponential(1 / rate);
+    const next = bursts === undefined ? sim.now + rng.exponential(1 / rate) : bursts.after(sim.now, rng.exponential(1 / rate));
     if (next >= traffic.until) return;
     yield timeout(next - sim.now);
     const to = traffic.recipients[traffic.choose.pick(rng)] as string;

@@ -44,7 +44,7 @@ import {
 } from '../net/index.js';
 import type { GroupSpec, LatencySpec, RuleSpecInput, Scenario, ServerSpec } from '../scenario/index.js';
 import { type VpnAttempt, VpnClient, type VpnClientConfig, VpnGateway, type VpnService } from '../vpn/index.js';
-import { type Client, type ClientSink, user, UserBehaviour, zombie } from '../workload/index.js';
+import { BurstSchedule, type Client, type ClientSink, user, UserBehaviour, zombie } from '../workload/index.js';
 
 /** What the world tells whoever runs it. Every call happens at the simulated time it describes. */
 export interface WorldObserver {
@@ -489,7 +489,13 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
           za === undefined
             ? undefined
             : { after: za.after, ...(za.to === undefined ? {} : { to: mailClientConfig(za.to, `${spec.name}-${i}`) }), ...(za.slowDown === undefined ? {} : { slowDown: za.slowDown }) };
-        sim.process(zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until, ...(adapt === undefined ? {} : { adapt }) }, sink), { name: `zombie ${client.id}` });
+        // The phase of a zombie's campaigns comes from a stream of its own: drawing it shifts
+        // nothing in the machine's stream, which its user draws from too.
+        const bursts = spec.zombies.bursts === undefined ? undefined : BurstSchedule.draw(spec.zombies.bursts, streams.get(`zombie/${spec.name}/${i}`));
+        sim.process(
+          zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until, ...(adapt === undefined ? {} : { adapt }), ...(bursts === undefined ? {} : { bursts }) }, sink),
+          { name: `zombie ${client.id}` },
+        );
       }
       if (legit !== null && spec.send !== undefined && profile !== null) {
         const rate = spec.send.spread > 0 ? client.rng.lognormalMeanCv(spec.send.rate, spec.send.spread) : spec.send.rate;

@@ -1,0 +1,142 @@
+/**
+ * `npm run bench -- scenario FILE`: one run of a scenario, as `portsim run` does it (the same
+ * loading, world, run and trace writer), measured: wall time, kernel events, events per
+ * second, peak RSS and the size of the trace.
+ *
+ * The wall time covers reading the scenario, building the world, the run and closing the
+ * trace; the peak RSS is the whole process's (`npm run bench` starts a process per command).
+ *
+ * @module
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { hrtime, resourceUsage } from 'node:process';
+import { EXIT_INVALID, exitWith } from '../src/cli/cli-exit.js';
+import { progressBar } from '../src/cli/progress-bar.js';
+import { packageVersion } from '../src/cli/package-root.js';
+import { loadOrExit, runOrExit } from '../src/cli/run.js';
+import { runScenario, setEngineVersion, traceHeader } from '../src/run/index.js';
+import { locate } from '../src/scenario/index.js';
+import { type TraceHeader, TraceWriter } from '../src/trace/index.js';
+
+/** How to run the scenario. */
+export interface ScenarioBenchOptions {
+  /** A variant's name; the base scenario when absent. */
+  variant?: string;
+  /** Overrides the scenario's seed. */
+  seed?: string;
+  /** Keep the trace at this path; otherwise it goes to a temporary file, removed afterwards. */
+  trace?: string;
+  /** Where progress and warnings go. */
+  err: (s: string) => void;
+  /** Draw a progress bar (on a terminal). */
+  progress: boolean;
+}
+
+/** What one run measured. */
+export interface ScenarioBench {
+  /** The file's name without its folder and `.yaml`. */
+  scenario: string;
+  file: string;
+  title: string;
+  variant: string;
+  seed: string;
+  simulatedSeconds: number;
+  wallSeconds: number;
+  /** Kernel events run. */
+  events: number;
+  /** Peak resident set size of the process, KiB. */
+  maxRssKiB: number;
+  traceBytes: number;
+  /** Where the trace was kept, or null when it was temporary. */
+  trace: string | null;
+}
+
+/**
+ * Runs `file` once and measures it. A bad scenario, variant or world is reported through
+ * `options.err` at its place in the file and ends the command with exit code 2, as
+ * `portsim run` does.
+ */
+export function benchScenario(file: string, options: ScenarioBenchOptions): ScenarioBench {
+  setEngineVersion(packageVersion());
+  const tempDir = options.trace === undefined ? mkdtempSync(join(tmpdir(), 'portsim-bench-')) : null;
+  const tracePath = options.trace ?? join(tempDir as string, 'run.trace');
+  try {
+    const t0 = hrtime.bigint();
+    const loaded = loadOrExit(file, options.err);
+    const runOpts = {
+      ...(options.variant === undefined ? {} : { variant: options.variant }),
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    };
+    const bar = progressBar(options.err, options.progress);
+    const result = runOrExit(loaded, options.err, () => {
+      const header = traceHeader(loaded, runOpts); // also checks the variant's name
+      const writer = openWriter(tracePath, header, options.err);
+      try {
+        const r = runScenario(loaded, { ...runOpts, trace: writer, progress: bar.update });
+        writer.close();
+        return r;
+      } catch (e) {
+        writer.abort();
+        throw e;
+      } finally {
+        bar.done();
+      }
+    });
+    const wallSeconds = Number(hrtime.bigint() - t0) / 1e9;
+    for (const w of result.world.warnings) {
+      const at = locate(loaded, w.path);
+      options.err(`${at.file}:${at.line}:${at.column}: warning: ${w.message}\n`);
+    }
+    return {
+      scenario: basename(file).replace(/\.ya?ml$/i, ''),
+      file,
+      title: result.report.scenario.title,
+      variant: result.report.variant ?? 'base',
+      seed: result.report.seed,
+      simulatedSeconds: result.report.simulatedSeconds,
+      wallSeconds,
+      events: result.report.events,
+      maxRssKiB: resourceUsage().maxRSS,
+      traceBytes: statSync(tracePath).size,
+      trace: options.trace ?? null,
+    };
+  } finally {
+    if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
+  }
+}
+
+/** A trace writer at `path`; a path that cannot be written ends the command with exit code 2. */
+function openWriter(path: string, header: TraceHeader, err: (s: string) => void): TraceWriter {
+  try {
+    return new TraceWriter(path, header);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code !== 'string') throw e;
+    err(`bench: cannot write ${path}: ${code}\n`);
+    exitWith(EXIT_INVALID, 'cannotWrite');
+  }
+}
+
+/** The run as one `key=value` line, in the format of the other bench commands. */
+export function scenarioLine(b: ScenarioBench): string {
+  // Values are single tokens: a name with spaces would break the line's format.
+  const token = (s: string): string => s.replace(/\s+/g, '_');
+  return (
+    `engine=portsim scenario=${token(b.scenario)} variant=${token(b.variant)} seed=${b.seed} sim_s=${b.simulatedSeconds} ` +
+    `wall_s=${b.wallSeconds.toFixed(4)} events=${b.events} ev_per_s=${Math.round(b.events / b.wallSeconds)} ` +
+    `maxrss_kb=${b.maxRssKiB} trace_bytes=${b.traceBytes}`
+  );
+}
+
+/** The run as one JSON object (on one line). */
+export function scenarioJson(b: ScenarioBench): string {
+  return JSON.stringify({
+    engine: 'portsim',
+    node: process.version,
+    ...b,
+    eventsPerSecond: Math.round(b.events / b.wallSeconds),
+    peakRssMiB: Math.round((b.maxRssKiB / 1024) * 10) / 10,
+  });
+}
