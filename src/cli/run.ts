@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
@@ -86,6 +86,23 @@ export function runOrExit(loaded: LoadedScenario, err: (s: string) => void, run:
   }
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Reports a trace file that cannot be written, and exits with the input-error code. */
+function traceFails(path: string, e: unknown, err: (s: string) => void): never {
+  const code = typeof e === 'string' ? e : (e as NodeJS.ErrnoException | null)?.code;
+  if (code === undefined) throw e;
+  const why = code === 'ENOENT' ? 'no such folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'that is a folder' : code;
+  err(`portsim: cannot write the trace to ${path}: ${why}\n`);
+  exitWith(EXIT_INVALID, 'badTracePath');
+}
+
 /** Adds the `run` command to `program`. */
 export function addRunCommand(program: Command, out: (s: string) => void, err: (s: string) => void, options: { isTTY: boolean; stderrTTY: boolean }): void {
   program
@@ -122,10 +139,21 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
         const bar = progressBar(err, options.stderrTTY);
         const result = runOrExit(loaded, err, () => {
           const header = traceHeader(loaded, runOpts); // also checks the variant's name
-          if (tracePath !== undefined) writer = new TraceWriter(tracePath, header);
+          if (tracePath !== undefined) {
+            if (isFolder(tracePath)) traceFails(tracePath, 'EISDIR', err);
+            try {
+              writer = new TraceWriter(tracePath, header);
+            } catch (e) {
+              traceFails(tracePath, e, err);
+            }
+          }
           try {
             const r = runScenario(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress: bar.update });
-            (writer as TraceWriter | null)?.close();
+            try {
+              (writer as TraceWriter | null)?.close();
+            } catch (e) {
+              traceFails(tracePath as string, e, err);
+            }
             return r;
           } catch (e) {
             (writer as TraceWriter | null)?.abort();

@@ -94,4 +94,16 @@ describe('portsim run', () => {
     expect(missing.code).toBe(2);
     expect(missing.err).not.toMatch(/\n\s+at /);
   });
+
+  it('says so when the trace cannot be written, exits 2 and leaves no partial file', async () => {
+    const f = scenario('small4.yaml', SMALL);
+    const noFolder = await cli('run', f, '--trace', join(tmp, 'no-such-folder', 'run.trace'), '--until', '1h');
+    expect(noFolder.code).toBe(2);
+    expect(noFolder.err).toBe(`portsim: cannot write the trace to ${join(tmp, 'no-such-folder', 'run.trace')}: no such folder\n`);
+    const dir = mkdtempSync(join(tmp, 'folder-'));
+    const folder = await cli('run', f, '--trace', dir, '--until', '1h');
+    expect(folder.code).toBe(2);
+    expect(folder.err).toBe(`portsim: cannot write the trace to ${dir}: that is a folder\n`);
+    expect(readdirSync(tmp).filter((n) => n.endsWith('.partial'))).toEqual([]);
+  });
 });
