@@ -76,9 +76,22 @@ export type Fate =
   | 'failed'
   | 'queued';
 
+/** Options of a `MessageLife`. */
+export interface MessageLifeOptions {
+  /**
+   * Keep every attempt in `attempts` (the default). Without, a life keeps only its last
+   * failed attempt, which is all `lastCause` and `lastFailure` read: a message that waits days
+   * in a queue then costs the same as one delivered at once.
+   */
+  readonly keepAttempts?: boolean;
+}
+
 /** A message and everything that happened to it. */
 export class MessageLife {
+  /** Every attempt, in order; empty for a life made without `keepAttempts`. */
   readonly attempts: Attempt[] = [];
+  private failure: Attempt | undefined = undefined;
+  private readonly keepAttempts: boolean;
   private endFate: Fate = 'queued';
   private endAt = Infinity;
   /** Delay warnings sent to the author. */
@@ -89,8 +102,12 @@ export class MessageLife {
    */
   envelope: MailMessage;
 
-  constructor(readonly message: MailMessage) {
+  constructor(
+    readonly message: MailMessage,
+    options: MessageLifeOptions = {},
+  ) {
     this.envelope = message;
+    this.keepAttempts = options.keepAttempts ?? true;
   }
 
   /** The fate so far. */
@@ -110,7 +127,8 @@ export class MessageLife {
 
   /** Records an attempt. */
   attempt(a: Attempt): void {
-    this.attempts.push(a);
+    if (this.keepAttempts) this.attempts.push(a);
+    if (a.cause !== undefined) this.failure = a;
   }
 
   /** Records how it ended; a message ends once. */
@@ -120,12 +138,13 @@ export class MessageLife {
     this.endAt = at;
   }
 
+  /** The last attempt that failed (the last one with a cause), if any. */
+  lastFailure(): Attempt | undefined {
+    return this.failure;
+  }
+
   /** The last failure's cause, if any: what a bounce or a user's error says. */
   lastCause(): FailureCause | undefined {
-    for (let i = this.attempts.length - 1; i >= 0; i--) {
-      const c = (this.attempts[i] as Attempt).cause;
-      if (c !== undefined) return c;
-    }
-    return undefined;
+    return this.failure?.cause;
   }
 }

@@ -19,3 +19,4 @@ export {
   type VpnReport,
   type WorkaroundReport,
 } from './report.js';
+export { Samples } from './samples.js';

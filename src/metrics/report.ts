@@ -176,7 +176,7 @@ export function emptyGroupReport(group: string, cls: 'legit' | 'spam', clients: 
 }
 
 /** The q-quantile (0..1) of sorted values, by nearest rank; null for none. */
-export function quantile(sorted: readonly number[], q: number): number | null {
+export function quantile(sorted: ArrayLike<number>, q: number): number | null {
   if (sorted.length === 0) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[i] as number;

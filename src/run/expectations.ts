@@ -1,22 +1,22 @@
 /**
  * Checks a scenario's expectations against a run: each metric is measured on the report (or,
- * for mail, on the messages themselves), turned into the expectation's unit (a share of the
+ * for mail delays, on the run's tally of every delivered message), turned into the expectation's unit (a share of the
  * messages sent, or of the clients for `usersAffected`), and compared.
  *
  * @module
  */
 import { formatDuration } from '../engine/index.js';
-import type { MessageLife } from '../mail/index.js';
-import { type ExpectationReport, quantile, type RunReport } from '../metrics/index.js';
+import { type ExpectationReport, quantile, type RunReport, Samples } from '../metrics/index.js';
 import { BASE_VARIANT, type Expectation, meets, type Scenario } from '../scenario/index.js';
 import type { World } from '../world/index.js';
+import type { MailTally } from './mail-tally.js';
 
 /** The expectations of `scenario` that apply to `variant`, checked against the run. */
-export function checkExpectations(scenario: Scenario, variant: string | null, report: RunReport, world: World): ExpectationReport[] {
+export function checkExpectations(scenario: Scenario, variant: string | null, report: RunReport, world: World, tally: MailTally): ExpectationReport[] {
   const out: ExpectationReport[] = [];
   for (const x of scenario.expectations) {
     if (x.variants !== undefined && !x.variants.includes(variant ?? BASE_VARIANT)) continue;
-    const actual = measure(x, report, world);
+    const actual = measure(x, report, world, tally);
     const passed = actual !== null && meets(actual, x);
     out.push({ text: x.text, passed, actual, actualText: actualText(actual, x), ...(x.note === undefined ? {} : { note: x.note }) });
   }
@@ -31,7 +31,7 @@ function actualText(actual: number | null, x: Expectation): string {
 }
 
 /** The measured value in the expectation's unit, or null when there is nothing to measure. */
-function measure(x: Expectation, report: RunReport, world: World): number | null {
+function measure(x: Expectation, report: RunReport, world: World, tally: MailTally): number | null {
   const s = x.subject;
   switch (s.kind) {
     case 'server': {
@@ -52,7 +52,7 @@ function measure(x: Expectation, report: RunReport, world: World): number | null
       if (x.metric === 'supportCalls') return report.supportCalls;
       return report.listings.filter((l) => l.listed).length;
     case 'mail':
-      return mailMetric(x, report, world);
+      return mailMetric(x, report, tally);
   }
 }
 
@@ -61,7 +61,7 @@ function addressOf(text: string): number {
   return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
 }
 
-function mailMetric(x: Expectation, report: RunReport, world: World): number | null {
+function mailMetric(x: Expectation, report: RunReport, tally: MailTally): number | null {
   const s = x.subject as Extract<Expectation['subject'], { kind: 'mail' }>;
   const groups = report.groups.filter((g) => (s.class === 'all' || g.class === s.class) && (s.group === undefined || g.group === s.group));
   const sum = (f: (g: (typeof groups)[number]) => number): number => groups.reduce((a, g) => a + f(g), 0);
@@ -70,13 +70,7 @@ function mailMetric(x: Expectation, report: RunReport, world: World): number | n
   const asShare = (count: number, of: number): number | null => (x.value.unit === 'share' ? (of === 0 ? null : count / of) : count);
   const m = x.metric;
   if (m === 'delayP50' || m === 'delayP95' || m === 'delayMax') {
-    const delays: number[] = [];
-    for (const l of world.lives.values() as Iterable<MessageLife>) {
-      if (l.fate !== 'delivered') continue;
-      if ((s.class !== 'all' && l.message.cls !== s.class) || (s.group !== undefined && l.message.group !== s.group)) continue;
-      delays.push(l.endedAt - l.message.createdAt);
-    }
-    delays.sort((a, b) => a - b);
+    const delays = Samples.sortedUnion(tally.select(s.class, s.group).map((c) => c.delays));
     if (m === 'delayMax') return delays.length === 0 ? null : (delays[delays.length - 1] as number);
     return quantile(delays, m === 'delayP50' ? 0.5 : 0.95);
   }

@@ -104,13 +104,8 @@ export function messageOutcomes(
           ? { by: 'client', server: '', port: 0, cause: failed.shown }
           : deciderOf(failed.attempt, ruleByFlow, failed.attempt.flow ?? failed.flow);
     } else {
-      for (let i = life.attempts.length - 1; i >= 0; i--) {
-        const a = life.attempts[i] as Attempt;
-        if (a.cause !== undefined) {
-          decider = deciderOf(a, ruleByFlow);
-          break;
-        }
-      }
+      const a = life.lastFailure();
+      if (a !== undefined) decider = deciderOf(a, ruleByFlow);
     }
     return {
       id: m.id,

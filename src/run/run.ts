@@ -13,6 +13,8 @@ import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInp
 import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
+import { FlowBits } from './flow-bits.js';
+import { MailTally, queuedOf } from './mail-tally.js';
 import { type ClientFailure, type MessageOutcome, messageOutcomes } from './message-outcome.js';
 
 /** Where a run's records go. */
@@ -40,15 +42,24 @@ export interface RunOptions {
    * the run does, differ.
    */
   fidelity?: FidelityLevel;
+  /**
+   * Keeps every message's life to the end of the run, for `RunResult.lives` and `outcomes()`.
+   * Memory then grows with the number of messages; the report does not need it.
+   */
+  keepMessages?: boolean;
 }
 
 /** What a run leaves. */
 export interface RunResult {
   report: RunReport;
   world: World;
-  /** The firewall rule (`isp/rule`) that blocked, reset or redirected each flow it acted on. */
-  ruleByFlow: ReadonlyMap<number, string>;
-  /** Every message's outcome and what decided it, by id (computed when asked). */
+  /** Every message written, by id, when the run kept them (`keepMessages`); else empty. */
+  lives: ReadonlyMap<number, MessageLife>;
+  /**
+   * Every message's outcome and what decided it, by id (computed when asked).
+   *
+   * @throws Error unless the run kept its messages (`keepMessages`).
+   */
   outcomes(): MessageOutcome[];
 }
 
@@ -114,6 +125,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   const seed = options.seed ?? String(scenario.seed);
   const end = Math.min(scenario.duration, options.until ?? Infinity);
   const lateAfter = options.lateAfter ?? 3600;
+  const keep = options.keepMessages === true;
   const sim = new Simulation();
   const trace = options.trace;
   let lastT = 0;
@@ -155,29 +167,58 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     ...(a.flow === undefined ? {} : { flow: a.flow }),
   });
 
-  // Firewall verdicts by flow, to name the rule behind a failed connection.
+  // Firewall verdicts by flow, to name the rule behind a failed connection. A flow's entry
+  // goes once the attempt that used the flow is reported, unless the messages are kept.
   const blockedBy = new Map<number, string>();
+  const ruleNames = new Map<string, string>();
+  const consumed = (flow: number | undefined): void => {
+    if (!keep && flow !== undefined) blockedBy.delete(flow);
+  };
   // Issue 5's records: VPN attempts, locations of roaming clients, workarounds, support calls.
-  const extras: Extras = { vpn: new Map(), locationOf: new Map(), locations: new Map(), workarounds: new Map(), supportCalls: new Map(), gaveUp: new Map() };
-  // The authors' failed sends, for each message's deciding failure.
+  const extras: Extras = { vpn: new Map(), locationOf: new WeakMap(), locationCounts: new Map(), locations: new Map(), workarounds: new Map(), supportCalls: new Map(), gaveUp: new Map() };
+  // What the report needs of each message, folded in when its life ends.
+  const tally = new MailTally(lateAfter);
+  // With `keepMessages`: every life, and the authors' failed sends for each message's deciding failure.
+  const kept = new Map<number, MessageLife>();
   const clientFailures = new Map<number, ClientFailure>();
 
   const observer: WorldObserver = {
     messageWritten(life, client) {
+      const m = life.message;
+      tally.written(m.group, m.cls);
+      if (keep) kept.set(m.id, life);
       stage(life, 'created');
-      if (client.location !== null) extras.locationOf.set(life.message.id, client.location);
+      if (client.location !== null) {
+        extras.locationOf.set(life, client.location);
+        const key = `${client.group}\u0000${client.location}`;
+        let c = extras.locationCounts.get(key);
+        if (c === undefined) extras.locationCounts.set(key, (c = { group: client.group, location: client.location, sent: 0, delivered: 0, failed: 0 }));
+        c.sent++;
+      }
+    },
+    ended(life) {
+      const m = life.message;
+      const fate = life.fate as Exclude<MessageLife['fate'], 'queued'>;
+      tally.ended(m.group, m.cls, fate, life.endedAt - m.createdAt);
+      const loc = extras.locationOf.get(life);
+      if (loc === undefined) return;
+      const c = extras.locationCounts.get(`${m.group}\u0000${loc}`);
+      if (c === undefined) return;
+      if (fate === 'delivered') c.delivered++;
+      else if (fate === 'failed') c.failed++;
     },
     sendResult(life, client, result: SendResult) {
-      const loc = extras.locationOf.get(life.message.id);
+      const loc = extras.locationOf.get(life);
       if (loc !== undefined && !result.ok) {
         const l = locationEntry(extras, client.group, loc);
         l.userErrors[result.error]++;
       }
       if (result.ok) {
         stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
+        consumed(result.flow);
         return;
       }
-      clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
+      if (keep) clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
       const key = `${client.group}/${life.message.cls}`;
       let e = errors.get(key);
       if (e === undefined) errors.set(key, (e = emptyGroupReport('', 'legit', 0).userErrors));
@@ -186,6 +227,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       if (a === undefined) affected.set(key, (a = new Set()));
       a.add(client.index);
       const rule = blockedBy.get(result.flow);
+      consumed(result.flow);
       stage(life, 'failed', { ...(result.attempt === null ? {} : attemptFields(result.attempt)), by: 'client', cause: result.shown, ...(rule === undefined ? {} : { rule }) });
       emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'error', detail: result.shown });
       onFirst(result.error, client.group, result.attempt?.server);
@@ -210,6 +252,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     },
     relayAttempt(life, attempt) {
       const rule = attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
+      consumed(attempt.flow);
       // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
       const st = attempt.result === 'accepted' ? 'accepted' : attempt.result === 'deferred' ? 'deferred' : 'attempt';
       stage(life, st, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
@@ -266,7 +309,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     },
   };
 
-  const world = buildWorld(sim, scenario, seed, observer);
+  const world = buildWorld(sim, scenario, seed, observer, { keepAttempts: keep });
 
   // Packet records for the sampled clients' flows (every flow at `packets` fidelity).
   const sample = scenario.fidelity.packetSample;
@@ -278,13 +321,17 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   };
   const clientOf = new Map<string, { group: string; client: string }>();
   for (const g of world.groups.values()) for (const c of g.clients) clientOf.set(c.host.name, { group: c.group, client: c.id });
-  const recorded = new Set<number>();
+  const recorded = new FlowBits();
   const hostNameOf = (address: number): string => world.net.hostAt(address)?.name ?? '';
+  // The client end of each recorded TCP flow (the source of its latest SYN).
   const flowClient = new Map<number, number>();
-  const judged = new Set<number>();
+  const judged = new FlowBits();
   world.net.observe((e: NetEvent) => {
     if (e.type === 'verdict' && e.rule !== null && e.action !== 'accept' && !e.action.startsWith('log')) {
-      blockedBy.set(e.packet.flow, `${e.isp}/${e.rule}`);
+      const key = `${e.isp}/${e.rule}`;
+      let name = ruleNames.get(key);
+      if (name === undefined) ruleNames.set(key, (name = key));
+      blockedBy.set(e.packet.flow, name);
       onFirst('ruleHit', undefined, undefined);
     }
     // Every flow a rule decides gets one record, sampled or not, so rule counts in a replay
@@ -297,8 +344,10 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     if (e.type === 'send') {
       const p = e.packet;
       if (p.protocol === IpProtocol.TCP && (p.flags & 0x12) === 0x02) {
-        flowClient.set(p.flow, p.src);
+        // Only TCP SYNs make a TCP flow recorded, so the SYNs from the first recorded one on
+        // give the same client end as all of them would.
         if (sampled(e.host)) recorded.add(p.flow);
+        if (recorded.has(p.flow)) flowClient.set(p.flow, p.src);
       } else if (p.protocol !== IpProtocol.TCP && sampled(e.host)) recorded.add(p.flow);
       if (!recorded.has(p.flow)) return;
       const who = clientOf.get(e.host);
@@ -335,7 +384,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   // Captions and questions at moments.
   for (const c of scenario.captions) if (c.at !== undefined) sim.at(c.at, () => emit({ kind: 'caption', t: now(), text: c.text }));
   for (const q of scenario.questions) {
-    sim.at(q.at ?? 0, () => emit({ kind: 'question', t: now(), prompt: q.prompt, answer: answerNow(q.answer, world, lateAfter) }));
+    sim.at(q.at ?? 0, () => emit({ kind: 'question', t: now(), prompt: q.prompt, answer: answerNow(q.answer, tally) }));
   }
 
   // Listings and queue depths are polled as the run goes, at one simulated minute.
@@ -370,15 +419,22 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     options.progress?.(k / steps);
   }
 
-  const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, errors, affected, extras);
-  report.expectations = checkExpectations(scenario, options.variant ?? null, report, world);
+  const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, tally, errors, affected, extras);
+  report.expectations = checkExpectations(scenario, options.variant ?? null, report, world, tally);
   for (const x of report.expectations) if (!x.passed) emit({ kind: 'expectation', t: end, name: x.text, ok: false, detail: `measured ${x.actualText}` });
-  return { report, world, ruleByFlow: blockedBy, outcomes: () => messageOutcomes(world.lives, clientFailures, blockedBy) };
+  const outcomes = (): MessageOutcome[] => {
+    if (!keep) throw new Error('this run did not keep its messages: run it with keepMessages for their outcomes');
+    return messageOutcomes(kept, clientFailures, blockedBy);
+  };
+  return { report, world, lives: kept, outcomes };
 }
 
 interface Extras {
   vpn: Map<string, VpnReport>;
-  locationOf: Map<number, string>;
+  /** Where a roaming client was when it wrote each message (for as long as the message is about). */
+  locationOf: WeakMap<MessageLife, string>;
+  /** Messages written at each location, and how many were delivered or failed, by first message. */
+  locationCounts: Map<string, { group: string; location: string; sent: number; delivered: number; failed: number }>;
   locations: Map<string, LocationReport>;
   workarounds: Map<string, number[]>;
   supportCalls: Map<string, number>;
@@ -423,21 +479,12 @@ function packetEvent(p: Packet, t: number, from: 'client' | 'server' | 'isp', wh
   };
 }
 
-/** The lives of one group (or all) and class (or both). */
-function livesOf(world: World, cls: 'legit' | 'spam' | 'all', group: string | undefined): MessageLife[] {
-  const out: MessageLife[] = [];
-  for (const l of world.lives.values()) {
-    if ((cls === 'all' || l.message.cls === cls) && (group === undefined || l.message.group === group)) out.push(l);
-  }
-  return out;
-}
-
 /** A mail metric's value now, as text for a question's answer. */
-function answerNow(ref: { subject: { kind: string; class?: string; group?: string }; metric: string }, world: World, lateAfter: number): string {
+function answerNow(ref: { subject: { kind: string; class?: string; group?: string }; metric: string }, tally: MailTally): string {
   if (ref.subject.kind !== 'mail') return '';
-  const lives = livesOf(world, (ref.subject.class ?? 'all') as 'legit' | 'spam' | 'all', ref.subject.group);
-  const n = lives.length;
-  const count = (f: (l: MessageLife) => boolean): number => lives.filter(f).length;
+  const counts = tally.select((ref.subject.class ?? 'all') as 'legit' | 'spam' | 'all', ref.subject.group);
+  const sum = (f: (c: (typeof counts)[number]) => number): number => counts.reduce((a, c) => a + f(c), 0);
+  const n = sum((c) => c.sent);
   switch (ref.metric) {
     case 'sent':
       return String(n);
@@ -445,11 +492,12 @@ function answerNow(ref: { subject: { kind: string; class?: string; group?: strin
     case 'bounced':
     case 'failed':
     case 'queued': {
-      const k = count((l) => l.fate === ref.metric);
+      const metric = ref.metric;
+      const k = sum((c) => (metric === 'queued' ? queuedOf(c) : c[metric]));
       return `${k} of ${n} (${n === 0 ? 0 : Math.round((1000 * k) / n) / 10}%)`;
     }
     case 'late': {
-      const k = count((l) => l.fate === 'delivered' && l.endedAt - l.message.createdAt > lateAfter);
+      const k = sum((c) => c.late);
       return `${k} of ${n}`;
     }
     default:
@@ -466,17 +514,17 @@ function buildReport(
   events: number,
   lateAfter: number,
   world: World,
+  tally: MailTally,
   errors: Map<string, Record<UserErrorKind, number>>,
   affected: Map<string, Set<number>>,
   extras: Extras,
 ): RunReport {
-  for (const l of world.lives.values()) {
-    const loc = extras.locationOf.get(l.message.id);
-    if (loc === undefined) continue;
-    const e = locationEntry(extras, l.message.group, loc);
-    e.sent++;
-    if (l.fate === 'delivered') e.delivered++;
-    else if (l.fate === 'failed') e.failed++;
+  // Locations not yet in the report (by a failed send) join it in the order of their first message.
+  for (const c of extras.locationCounts.values()) {
+    const e = locationEntry(extras, c.group, c.location);
+    e.sent += c.sent;
+    e.delivered += c.delivered;
+    e.failed += c.failed;
   }
   const workarounds = [...extras.workarounds].map(([key, times]) => {
     const [group, to] = key.split('\u0000') as [string, string];
@@ -488,19 +536,14 @@ function buildReport(
     for (const cls of ['legit', 'spam'] as const) {
       const clients = cls === 'spam' ? g.zombies : g.spec.send === undefined ? 0 : g.clients.length;
       const r = emptyGroupReport(name, cls, clients);
-      const delays: number[] = [];
-      for (const l of livesOf(world, cls, name)) {
-        r.sent++;
-        if (l.fate === 'delivered') {
-          r.delivered++;
-          const d = l.endedAt - l.message.createdAt;
-          delays.push(d);
-          if (d > lateAfter) r.late++;
-        } else if (l.fate === 'bounced') r.bounced++;
-        else if (l.fate === 'failed' || l.fate === 'dropped') r.failed++;
-        else r.queued++;
-      }
-      delays.sort((a, b) => a - b);
+      const c = tally.counts(name, cls);
+      r.sent = c.sent;
+      r.delivered = c.delivered;
+      r.late = c.late;
+      r.bounced = c.bounced;
+      r.failed = c.failed + c.dropped;
+      r.queued = queuedOf(c);
+      const delays = c.delays.sorted();
       r.delayP50 = quantile(delays, 0.5);
       r.delayP95 = quantile(delays, 0.95);
       r.delayMax = delays.length === 0 ? null : (delays[delays.length - 1] as number);

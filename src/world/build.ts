@@ -57,6 +57,11 @@ export interface WorldObserver {
   delivered(life: MessageLife, server: string): void;
   bounced(life: MessageLife, by: string): void;
   delayWarning(life: MessageLife, by: string): void;
+  /**
+   * A message reached its fate (delivered, bounced, dropped or failed), told once, after the
+   * call that reports how. The world lets go of the life then.
+   */
+  ended(life: MessageLife): void;
   /** A server accepted a message, or refused one (4xx deferred, 5xx rejected). */
   serverDecision(server: string, what: 'accepted' | 'deferred' | 'rejected'): void;
   /** A user changed their mail settings to get round failures; `to` describes the new ones. */
@@ -94,7 +99,7 @@ export interface World {
   readonly isps: ReadonlyMap<string, { readonly isp: Isp; readonly firewall: Firewall | null; readonly rules: readonly string[] }>;
   readonly servers: ReadonlyMap<string, WorldServer>;
   readonly groups: ReadonlyMap<string, WorldGroup>;
-  /** Every message written so far, by id. */
+  /** The messages on their way: written and not yet at their fate, by id. */
   readonly lives: ReadonlyMap<number, MessageLife>;
   /** What the static check of the firewall rules found: shadowed rules, exceptions that never apply, … */
   readonly warnings: readonly WorldWarning[];
@@ -216,12 +221,19 @@ function tlsFallback(v: ServerSpec['mta']['tlsFallback']): TlsFallback | undefin
   }
 }
 
+/** How to build a world. */
+export interface WorldOptions {
+  /** Keep every delivery attempt of each message (default true); without, only its last failure. */
+  readonly keepAttempts?: boolean;
+}
+
 /**
  * Builds the world of `scenario` on `sim`. Nothing runs until the simulation does.
  *
  * @throws WorldError for a scenario the schema accepts but the world cannot be built from.
  */
-export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | bigint | string, observer: WorldObserver): World {
+export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | bigint | string, observer: WorldObserver, options: WorldOptions = {}): World {
+  const lifeOptions = { keepAttempts: options.keepAttempts ?? true };
   const streams = new RandomStreams(BigInt.asUintN(64, typeof seed === 'string' && !/^\d+$/.test(seed) ? hashText(seed) : BigInt(seed)));
   const net = new Network(sim, { streams });
   const w = scenario.world;
@@ -319,6 +331,10 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
 
   // Servers' SMTP and onward MTAs.
   const lives = new Map<number, MessageLife>();
+  /** Lets go of a life that has just ended; nothing for one already let go or still going. */
+  const forget = (life: MessageLife): void => {
+    if (life.fate !== 'queued' && lives.delete(life.message.id)) observer.ended(life);
+  };
   const servers = new Map<string, WorldServer>();
   w.servers.forEach((spec, i) => {
     const host = hosts.get(spec.name) as Host;
@@ -337,6 +353,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       onAttempt: (life, attempt) => observer.relayAttempt(life, attempt),
       onEnd: (life) => {
         if (life.fate === 'bounced') observer.bounced(life, spec.name);
+        forget(life);
       },
       onDelayWarning: (life) => observer.delayWarning(life, spec.name),
       onConnect: (report, flow, target) => observer.connected(null, spec.name, report, flow, target.name, target.port),
@@ -372,6 +389,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         } else if (spec.domains.map((d) => d.toLowerCase()).includes(domainOf(rcpt))) {
           life.end('delivered', sim.now);
           observer.delivered(life, spec.name);
+          forget(life);
         } else mta.send(life, domainOf(rcpt));
       },
     };
@@ -390,7 +408,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   const sink: ClientSink = {
     write(client, cls, to, size) {
       const m: MailMessage = { id: nextMessage++, cls, from: `${client.id.replace('/', '-')}@${groupDomain(client.group)}`, to: [to], size, createdAt: sim.now, group: client.group, client: client.index };
-      const life = new MessageLife(m);
+      const life = new MessageLife(m, lifeOptions);
       lives.set(m.id, life);
       observer.messageWritten(life, client);
       return life;
@@ -398,6 +416,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     sent(client, life, result) {
       if (!result.ok && life.fate === 'queued') life.end('failed', sim.now);
       observer.sendResult(life, client, result);
+      forget(life);
       if (result.ok) {
         client.failures = 0;
         return;

@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { buildWorld, causeText, type World, WorldError, type WorldGroup, type WorldObserver, type WorldServer, type WorldWarning } from './build.js';
+export { buildWorld, causeText, type World, WorldError, type WorldGroup, type WorldObserver, type WorldOptions, type WorldServer, type WorldWarning } from './build.js';

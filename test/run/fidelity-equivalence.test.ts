@@ -25,10 +25,10 @@ describe.each(files)('%s', (file) => {
   const runs = [undefined, ...loaded.variants.keys()];
   it.each(runs.map((v) => [v ?? 'base', v]))('gives the same outcomes at packet and flow fidelity (%s)', { timeout: 300_000 }, (_label, variant) => {
     const v = variant === undefined ? {} : { variant };
-    const packets = runScenario(loaded, { ...v, fidelity: 'packets' });
+    const packets = runScenario(loaded, { ...v, fidelity: 'packets', keepMessages: true });
     // With a trace and the scenario's packet sample, so that sampled flows keep every packet.
     const records: TraceEvent[] = [];
-    const flows = runScenario(loaded, { ...v, fidelity: 'flows', trace: { write: (e) => records.push(e) } });
+    const flows = runScenario(loaded, { ...v, fidelity: 'flows', keepMessages: true, trace: { write: (e) => records.push(e) } });
     expect(outcomeTable(flows)).toEqual(outcomeTable(packets));
     // The shortcut was taken: the same run costs fewer kernel events.
     expect(flows.report.events).toBeLessThan(packets.report.events);

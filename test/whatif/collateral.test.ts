@@ -52,14 +52,14 @@ describe('collateral damage', () => {
 
   it('blames a firewall rule for a block, and a server reply for a throttle', () => {
     const loaded = loadScenario(SMALL);
-    const open = runScenario(loaded, { variant: 'no-block' }).outcomes();
-    const blocked = runScenario(loaded).outcomes();
+    const open = runScenario(loaded, { variant: 'no-block', keepMessages: true }).outcomes();
+    const blocked = runScenario(loaded, { keepMessages: true }).outcomes();
     const byRule = collateral('base', 'no-block', 3600, [diffOutcomes('7', open, blocked, 3600, 3600)]);
     expect(byRule.worse.map((g) => g.cause)).toEqual(['rule isp/block-25']);
     expect(byRule.worse[0]?.clients.every((c) => c.group === 'esp-users')).toBe(true);
 
     const throttled = loadPoint(SMALL, [{ path: 'world.servers[smtp.esp.example].limits.perIp.limit', value: '2/day', text: '2/day' }]);
-    const tight = runScenario(throttled, { variant: 'no-block' }).outcomes();
+    const tight = runScenario(throttled, { variant: 'no-block', keepMessages: true }).outcomes();
     const byReply = collateral('tight', 'no-block', 3600, [diffOutcomes('7', open, tight, 3600, 3600)]);
     expect(byReply.worse.length).toBe(1);
     expect(byReply.worse[0]?.reply).toMatch(/^421 /);

@@ -30,8 +30,8 @@ describe('common random numbers', () => {
   it('under another policy, the same clients write the same messages at the same times', () => {
     const loaded = loadScenario(SMALL);
     for (const seed of ['7', '8']) {
-      const base = runScenario(loaded, { seed }).outcomes();
-      const open = runScenario(loaded, { seed, variant: 'no-block' }).outcomes();
+      const base = runScenario(loaded, { seed, keepMessages: true }).outcomes();
+      const open = runScenario(loaded, { seed, variant: 'no-block', keepMessages: true }).outcomes();
       const key = (o: (typeof base)[number]): string => `${o.group}/${o.client}/${o.cls}/${o.seq}@${o.createdAt}`;
       expect(open.map(key)).toEqual(base.map(key));
       // … while what happens to them does differ.
@@ -45,8 +45,8 @@ describe('common random numbers', () => {
   it('holds on a bundled scenario with changing mail settings and mixed operating systems', () => {
     const loaded = loadScenario('scenarios/lime-stlucia-port25.yaml');
     const until = 2.25 * 86400; // the block starts at 2d
-    const base = runScenario(loaded, { until }).outcomes();
-    const open = runScenario(loaded, { until, variant: 'no-block' }).outcomes();
+    const base = runScenario(loaded, { until, keepMessages: true }).outcomes();
+    const open = runScenario(loaded, { until, variant: 'no-block', keepMessages: true }).outcomes();
     const d = diffOutcomes('2009', open, base, 3600, 3600);
     expect(d.unpaired).toBe(0);
     expect(d.worse.length).toBeGreaterThan(0);
