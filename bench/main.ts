@@ -3,7 +3,7 @@
  *
  *   npm run bench -- hold N E [--api callback|process] [--seed S]
  *   npm run bench -- sessions C T [--api callback|process] [--seed S]
- *   npm run bench -- scenario FILE [--variant V] [--seed S] [--trace PATH] [--json]
+ *   npm run bench -- scenario FILE [--variant V] [--seed S] [--until DURATION] [--trace PATH] [--json]
  *   npm run bench [-- --json] [--reps R]      the standard table, every configuration
  *
  * A single run prints one key=value line in the reference programs' format, so that
@@ -17,13 +17,14 @@ import { resourceUsage } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommanderError } from 'commander';
+import { DurationError, parseDuration } from '../src/engine/index.js';
 import { benchScenario, scenarioJson, scenarioLine } from './scenario.js';
 import { type Api, runHold, runSessions } from './workloads.js';
 
 const USAGE = `usage:
   npm run bench -- hold N E [--api callback|process] [--seed S]
   npm run bench -- sessions C T [--api callback|process] [--seed S]
-  npm run bench -- scenario FILE [--variant V] [--seed S] [--trace PATH] [--json]
+  npm run bench -- scenario FILE [--variant V] [--seed S] [--until DURATION] [--trace PATH] [--json]
   npm run bench [-- --json] [--reps R]`;
 
 class UsageError extends Error {}
@@ -130,6 +131,16 @@ function table(json: boolean, reps: number): void {
   if (json) process.stdout.write(`${JSON.stringify({ engine: 'portsim', node: process.version, reps, results }, null, 2)}\n`);
 }
 
+/** Reads `--until`: a duration with its unit (`1d`, `6h`). */
+function untilArg(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (e) {
+    if (e instanceof DurationError) throw new UsageError(`--until: ${e.message}`);
+    throw e;
+  }
+}
+
 function fmtRate(x: number): string {
   return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`;
 }
@@ -145,6 +156,7 @@ function main(argv: string[]): number {
         json: { type: 'boolean', default: false },
         reps: { type: 'string' },
         variant: { type: 'string' },
+        until: { type: 'string' },
         trace: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -166,6 +178,7 @@ function main(argv: string[]): number {
       const r = benchScenario(a, {
         ...(values.variant === undefined ? {} : { variant: values.variant }),
         ...(values.seed === undefined ? {} : { seed: values.seed }),
+        ...(values.until === undefined ? {} : { until: untilArg(values.until) }),
         ...(values.trace === undefined ? {} : { trace: values.trace }),
         err: (t) => process.stderr.write(t),
         progress: process.stderr.isTTY === true,
@@ -174,7 +187,7 @@ function main(argv: string[]): number {
       return 0;
     }
     if (kind !== undefined && ((kind !== 'hold' && kind !== 'sessions') || rest.length > 0)) throw new UsageError(`unknown bench "${positionals.join(' ')}"`);
-    only({ variant: values.variant, trace: values.trace }, kind === undefined ? 'the standard table' : `bench ${kind}`);
+    only({ variant: values.variant, until: values.until, trace: values.trace }, kind === undefined ? 'the standard table' : `bench ${kind}`);
     const api = values.api ?? 'callback';
     if (api !== 'callback' && api !== 'process') throw new UsageError(`--api must be callback or process, got ${api}`);
     if (kind === undefined) {

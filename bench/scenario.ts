@@ -26,6 +26,8 @@ export interface ScenarioBenchOptions {
   variant?: string;
   /** Overrides the scenario's seed. */
   seed?: string;
+  /** Stops the run early, at this many simulated seconds: a partial timing of a long scenario. */
+  until?: number;
   /** Keep the trace at this path; otherwise it goes to a temporary file, removed afterwards. */
   trace?: string;
   /** Where progress and warnings go. */
@@ -68,6 +70,7 @@ export function benchScenario(file: string, options: ScenarioBenchOptions): Scen
     const runOpts = {
       ...(options.variant === undefined ? {} : { variant: options.variant }),
       ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.until === undefined ? {} : { until: options.until }),
     };
     const bar = progressBar(options.err, options.progress);
     const result = runOrExit(loaded, options.err, () => {

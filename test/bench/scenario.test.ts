@@ -88,11 +88,20 @@ describe('npm run bench -- scenario', () => {
     expect(fields(r.out)).toMatchObject({ scenario: 'bravo-roaming-office', variant: 'base', seed: '3' });
   });
 
+  it('stops at --until, for a partial timing of a long scenario', async () => {
+    const r = await bench(['scenario', FILE, '--until', '6h']);
+    expect(r.code).toBe(0);
+    expect(Number(fields(r.out).sim_s)).toBe(6 * 3600);
+    expect(Number(fields(r.out).events)).toBeGreaterThan(0);
+  });
+
   it.concurrent.for<[string[], RegExp]>([
     [['scenario'], /^bench: bench scenario needs a scenario FILE\nusage:/],
     [['scenario', FILE, 'more.yaml'], /^bench: bench scenario takes one FILE, got also "more.yaml"\n/],
     [['scenario', FILE, '--api', 'process'], /^bench: --api does not apply to bench scenario\n/],
     [['scenario', FILE, '--seed', 'seven'], /^bench: --seed must be a whole number, got seven\n/],
+    [['scenario', FILE, '--until', '5 parsecs'], /^bench: --until: .*parsecs/],
+    [['hold', '10', '100', '--until', '1h'], /^bench: --until does not apply to bench hold\n/],
     [['hold', '10', '100', '--variant', 'x'], /^bench: --variant does not apply to bench hold\n/],
     [['scenario', join(tmp, 'nope.yaml')], new RegExp(`^${join(tmp, 'nope.yaml')}: cannot read ${join(tmp, 'nope.yaml')}: no such file\n$`)],
     [['scenario', FILE, '--variant', 'block-home-line'], /^scenarios\/teaching-botnet-port25.yaml: unknown variant 'block-home-line' — did you mean 'block-home-lines'\?\n$/],
