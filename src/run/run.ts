@@ -313,11 +313,14 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
 
   // Packet records for the sampled clients' flows (every flow at `packets` fidelity).
   const sample = scenario.fidelity.packetSample;
+  // Whether a host is in the sample is worked out once per host, not at every packet.
+  const inSample = new Map<string, boolean>();
   const sampled = (hostName: string): boolean => {
     if (sample >= 1) return true;
     if (sample <= 0) return false;
-    const h = createHash('sha1').update(hostName).digest();
-    return h.readUInt32BE(0) / 2 ** 32 < sample;
+    let s = inSample.get(hostName);
+    if (s === undefined) inSample.set(hostName, (s = createHash('sha1').update(hostName).digest().readUInt32BE(0) / 2 ** 32 < sample));
+    return s;
   };
   const clientOf = new Map<string, { group: string; client: string }>();
   for (const g of world.groups.values()) for (const c of g.clients) clientOf.set(c.host.name, { group: c.group, client: c.id });
@@ -372,13 +375,7 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
   // Below `packets` fidelity, packets nobody records take the network's express path: one
   // event per packet instead of three, with the same outcome (see `Network.express`).
   if (scenario.fidelity.level !== 'packets') {
-    const sampledHost = new Map<string, boolean>();
-    const watched = (host: string): boolean => {
-      let s = sampledHost.get(host);
-      if (s === undefined) sampledHost.set(host, (s = sampled(host)));
-      return s;
-    };
-    world.net.express = trace === undefined || sample <= 0 ? () => true : (p, from) => !recorded.has(p.flow) && !watched(from.name);
+    world.net.express = trace === undefined || sample <= 0 ? () => true : (p, from) => !recorded.has(p.flow) && !sampled(from.name);
   }
 
   // Captions and questions at moments.
