@@ -211,15 +211,33 @@ export class Firewall implements BorderFilter {
     if (entry === undefined || entry.resetBy !== null || entry.natAddress !== null) return false;
     const forward = this.flows.forward;
     const apps = entry.apps | inspect(packet.payload, packet.protocol);
-    const view: FlowView = { direction: entry.direction, protocol: entry.protocol, source: entry.source, sourcePort: entry.sourcePort, destination: entry.destination, destinationPort: entry.destinationPort, isNew: false, hasPayload: packet.payload !== null, apps };
-    this.net = network;
-    this.ctx.now = at;
-    this.ctx.subscriber = line.subscriber;
-    this.ctx.line = line;
-    const d = judge(this.policy, view, this.context);
-    this.ctx.line = null;
-    if (d.kind !== 'accept' || d.logged.length > 0 || d.bucket !== null || d.overLimit) return false;
-    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, false);
+    const hasPayload = packet.payload !== null;
+    // Within one flow a verdict can change only with what inspection finds, with the
+    // payload's presence, with rule windows, and with which host holds which address (rules
+    // may name hosts): the last acceptance stands while none of these has changed.
+    let index = entry.passRule;
+    if (index === -2 || entry.passApps !== apps || entry.passPayload !== hasPayload || entry.passAddressing !== network.addressing || at < entry.passFrom || at >= entry.passUntil) {
+      const view: FlowView = { direction: entry.direction, protocol: entry.protocol, source: entry.source, sourcePort: entry.sourcePort, destination: entry.destination, destinationPort: entry.destinationPort, isNew: false, hasPayload, apps };
+      this.net = network;
+      this.ctx.now = at;
+      this.ctx.subscriber = line.subscriber;
+      this.ctx.line = line;
+      const d = judge(this.policy, view, this.context);
+      this.ctx.line = null;
+      if (d.kind !== 'accept' || d.logged.length > 0 || d.bucket !== null || d.overLimit) {
+        entry.passRule = -2;
+        return false;
+      }
+      index = d.rule === null ? -1 : d.rule.index;
+      const [from, until] = this.policy.steadyAround(at);
+      entry.passRule = index;
+      entry.passApps = apps;
+      entry.passPayload = hasPayload;
+      entry.passAddressing = network.addressing;
+      entry.passFrom = from;
+      entry.passUntil = until;
+    }
+    this.count(index < 0 ? this.policy.rules.length : index, packet, false);
     entry.apps = apps;
     this.flows.touch(entry, packet, forward, at);
     return true;

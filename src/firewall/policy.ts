@@ -31,6 +31,28 @@ export class Policy {
     this.groups = spec.groups ?? {};
     this.rules = spec.rules.map((r, i) => new Rule(r, i, this.groups));
     this.defaultAction = spec.defaultAction ?? 'accept';
+    const edges = new Set<number>();
+    for (const r of this.rules) for (const t of [r.from, r.until]) if (Number.isFinite(t)) edges.add(t);
+    this.edges = Float64Array.from([...edges].sort((a, b) => a - b));
+  }
+
+  /** Every moment a rule starts or stops, ascending. */
+  private readonly edges: Float64Array;
+
+  /**
+   * The stretch of time around `t` in which no rule starts or stops, as [from, until): a
+   * verdict that depends on time only through rule windows is the same throughout it.
+   */
+  steadyAround(t: number): [number, number] {
+    const e = this.edges;
+    let lo = 0;
+    let hi = e.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((e[mid] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return [lo === 0 ? -Infinity : (e[lo - 1] as number), lo === e.length ? Infinity : (e[lo] as number)];
   }
 
   /** The rule called `name`, or undefined. */

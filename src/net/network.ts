@@ -79,6 +79,7 @@ export class Network {
   private readonly hostsByAddress = new Map<Address, Host>();
   private observers: NetObserver[] = [];
   private packets = 0;
+  private addressChanges = 0;
   private flows = 0;
   private readonly hops: Hop[] = [];
   private readonly freeHops: number[] = [];
@@ -136,6 +137,14 @@ export class Network {
   /** The random stream `name` of this run (for latencies and protocol randomness). */
   stream(name: string): Xoshiro128 {
     return this.streams.get(name);
+  }
+
+  /**
+   * Changes whenever an address is given to or taken from a host, so that what was worked
+   * out from "which host has this address" can tell it may be stale.
+   */
+  get addressing(): number {
+    return this.addressChanges;
   }
 
   /** A new flow id, for traces: every connection and socket has one. */
@@ -214,6 +223,7 @@ export class Network {
     host.address = address;
     host.isp = isp;
     host.attachedAt = this.sim.now;
+    this.addressChanges++;
     let line: AccessLine | null = null;
     if (lineClass !== null) {
       const subscriber = options.subscriber ?? isp.nextSubscriberId();
@@ -241,6 +251,7 @@ export class Network {
     if (isp === null) throw new Error(`${host.name} is not attached to any network`);
     const a = isp.pool.take();
     (host.aliases ??= new Set()).add(a);
+    this.addressChanges++;
     this.hostsByAddress.set(a, host);
     return a;
   }
@@ -248,6 +259,7 @@ export class Network {
   /** Gives back an alias taken with `addAlias`; nothing happens if `host` does not hold it. */
   removeAlias(host: Host, address: Address): void {
     if (host.aliases === null || !host.aliases.delete(address)) return;
+    this.addressChanges++;
     if (this.hostsByAddress.get(address) === host) this.hostsByAddress.delete(address);
     host.isp?.pool.release(address);
   }
@@ -264,6 +276,7 @@ export class Network {
     if (this.hostsByAddress.get(host.address) === host) this.hostsByAddress.delete(host.address);
     isp.pool.release(host.address);
     host.before = { isp, address: host.address, from: host.attachedAt, until: this.sim.now };
+    this.addressChanges++;
     host.isp = null;
     host.line = null;
     host.up = null;
