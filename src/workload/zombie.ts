@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
+import { type ProcessBody, type RandomSource, timeout, type WeightedChoice } from '../engine/index.js';
 import { type ClientSettings, type MailClientConfig, type MessageLife, type SendResult, shownError, smtpSession, submit, userError } from '../mail/index.js';
 import type { BurstSchedule } from './bursts.js';
 import type { Client, ClientSink } from './client.js';
@@ -29,6 +29,8 @@ export interface ZombieTraffic {
   readonly size: number;
   readonly via: 'direct' | 'smart-host';
   readonly until: number;
+  /** The zombie's own random stream (not the machine's, which its user draws from). */
+  readonly rng: RandomSource;
   /** When the zombie is active; always, when absent. */
   readonly bursts?: BurstSchedule;
   /**
@@ -41,7 +43,7 @@ export interface ZombieTraffic {
 /** The zombie's behaviour, as a process: it writes spam, and starts a sender for each message. */
 export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink): ProcessBody<void> {
   const sim = client.host.network.sim;
-  const rng = client.rng;
+  const rng = traffic.rng;
   const adapt = traffic.adapt;
   const bursts = traffic.bursts;
   let via = traffic.via;

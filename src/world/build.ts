@@ -508,11 +508,15 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
           za === undefined
             ? undefined
             : { after: za.after, ...(za.to === undefined ? {} : { to: mailClientConfig(za.to, `${spec.name}-${i}`) }), ...(za.slowDown === undefined ? {} : { slowDown: za.slowDown }) };
-        // The phase of a zombie's campaigns comes from a stream of its own: drawing it shifts
-        // nothing in the machine's stream, which its user draws from too.
-        const bursts = spec.zombies.bursts === undefined ? undefined : BurstSchedule.draw(spec.zombies.bursts, streams.get(`zombie/${spec.name}/${i}`));
+        // The zombie draws from a stream of its own, not the machine's, which its user draws
+        // from: however the spam goes (bursts, throttles, slowing down), the user's mail is
+        // written at the same moments in every variant.
+        // The phase of its campaigns has a stream of its own too, so that bursts always on are
+        // exactly no bursts.
+        const zombieRng = streams.get(`zombie/${spec.name}/${i}`);
+        const bursts = spec.zombies.bursts === undefined ? undefined : BurstSchedule.draw(spec.zombies.bursts, streams.get(`zombie/${spec.name}/${i}/bursts`));
         sim.process(
-          zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until, ...(adapt === undefined ? {} : { adapt }), ...(bursts === undefined ? {} : { bursts }) }, sink),
+          zombie(client, { rate: spec.zombies.rate, ...spam, size: spec.zombies.size, via: spec.zombies.via, until, rng: zombieRng, ...(adapt === undefined ? {} : { adapt }), ...(bursts === undefined ? {} : { bursts }) }, sink),
           { name: `zombie ${client.id}` },
         );
       }
