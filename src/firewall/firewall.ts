@@ -147,11 +147,7 @@ export class Firewall implements BorderFilter {
       ? { direction, protocol: packet.protocol, source: packet.src, sourcePort: packet.srcPort, destination: packet.dst, destinationPort: packet.dstPort, isNew: true, hasPayload: packet.payload !== null, apps }
       : { direction: entry.direction, protocol: entry.protocol, source: entry.source, sourcePort: entry.sourcePort, destination: entry.destination, destinationPort: entry.destinationPort, isNew: false, hasPayload: packet.payload !== null, apps };
 
-    this.ctx.now = now;
-    this.ctx.subscriber = line.subscriber;
-    this.ctx.line = line;
-    const d = judge(this.policy, view, this.context);
-    this.ctx.line = null;
+    const d = this.judgeAt(view, line, now);
 
     for (const r of d.logged) {
       this.count(r.index, packet, view.isNew);
@@ -219,11 +215,7 @@ export class Firewall implements BorderFilter {
     if (index === -2 || entry.passApps !== apps || entry.passPayload !== hasPayload || entry.passAddressing !== network.addressing || at < entry.passFrom || at >= entry.passUntil) {
       const view: FlowView = { direction: entry.direction, protocol: entry.protocol, source: entry.source, sourcePort: entry.sourcePort, destination: entry.destination, destinationPort: entry.destinationPort, isNew: false, hasPayload, apps };
       this.net = network;
-      this.ctx.now = at;
-      this.ctx.subscriber = line.subscriber;
-      this.ctx.line = line;
-      const d = judge(this.policy, view, this.context);
-      this.ctx.line = null;
+      const d = this.judgeAt(view, line, at);
       if (d.kind !== 'accept' || d.logged.length > 0 || d.bucket !== null || d.overLimit) {
         entry.passRule = -2;
         return false;
@@ -253,17 +245,22 @@ export class Firewall implements BorderFilter {
     if (this.keepLog || packet.protocol !== IpProtocol.TCP || packet.flags !== TcpFlag.SYN || this.flows.peek(packet, at) !== undefined) return false;
     const view: FlowView = { direction, protocol: packet.protocol, source: packet.src, sourcePort: packet.srcPort, destination: packet.dst, destinationPort: packet.dstPort, isNew: true, hasPayload: false, apps: inspect(packet.payload, packet.protocol) };
     this.net = network;
-    this.ctx.subscriber = line.subscriber;
-    this.ctx.line = line;
-    this.ctx.now = at;
-    const d = judge(this.policy, view, this.context);
-    this.ctx.now = firstAt;
-    const first = d.kind === 'drop' ? judge(this.policy, view, this.context) : null;
-    this.ctx.line = null;
+    const d = this.judgeAt(view, line, at);
+    const first = d.kind === 'drop' ? this.judgeAt(view, line, firstAt) : null;
     if (first === null || d.logged.length > 0 || d.bucket !== null || d.overLimit) return false;
     if (first.kind !== 'drop' || first.rule !== d.rule || first.logged.length > 0 || first.bucket !== null || first.overLimit) return false;
     this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, true);
     return true;
+  }
+
+  /** The policy's verdict on `view`, crossing `line`'s border at time `at`. */
+  private judgeAt(view: FlowView, line: AccessLine, at: number): Decision {
+    this.ctx.now = at;
+    this.ctx.subscriber = line.subscriber;
+    this.ctx.line = line;
+    const d = judge(this.policy, view, this.context);
+    this.ctx.line = null;
+    return d;
   }
 
   private setRedirect(entry: FlowEntry, d: Decision, network: Network): boolean {
