@@ -36,9 +36,9 @@ const LAYERS = {
   world: ['engine', 'net', 'firewall', 'mail', 'vpn', 'workload', 'scenario'],
   run: ['engine', 'net', 'firewall', 'mail', 'vpn', 'workload', 'scenario', 'world', 'trace', 'metrics'],
   export: ['engine', 'trace', 'metrics', 'scenario'],
-  // What-if analysis runs scenarios (run) and reads their reports (metrics); it never reaches
-  // into the models or the world directly.
-  whatif: ['engine', 'trace', 'metrics', 'scenario', 'run'],
+  // What-if analysis runs scenarios (run), reads their reports (metrics) and writes its rows
+  // with the export layer's file helpers; it never reaches into the models or the world.
+  whatif: ['engine', 'trace', 'metrics', 'scenario', 'run', 'export'],
   tui: ['engine', 'trace', 'metrics', 'scenario'],
 };
 const ALL = Object.keys(LAYERS);

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { scenarioJsonSchemaText } from '../scenario/index.js';
 import { EXIT_INVALID, exitWith } from './cli-exit.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../export/index.js';
 
 /** Adds the `schema` command to `program`. */
 export function addSchemaCommand(program: Command, out: (s: string) => void, err: (s: string) => void): void {

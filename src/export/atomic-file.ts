@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** A file being written; nothing shows at its path until `commit`. */
@@ -51,4 +51,16 @@ export function openAtomic(path: string): AtomicFile {
       rmSync(tmp, { force: true });
     },
   };
+}
+
+/** Writes `text` to `file` in one go, atomically: on failure the target is untouched and no temporary file is left. */
+export function writeFileAtomic(file: string, text: string): void {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }

@@ -68,7 +68,8 @@ export const CSV_COLUMNS = [
   'ok',
 ] as const;
 
-function field(text: string): string {
+/** One CSV field (RFC 4180), quoted when it must be: a comma, a quote, a line break, or spaces at either end. */
+export function csvField(text: string): string {
   return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -94,7 +95,7 @@ export function exportCsv(trace: Trace, path: string, filter: RecordFilter = {})
   try {
     file.write(`${CSV_COLUMNS.join(',')}\n`);
     forEachRecord(trace, filter, (e, i) => {
-      file.write(`${csvRow(context, e, i).map(field).join(',')}\n`);
+      file.write(`${csvRow(context, e, i).map(csvField).join(',')}\n`);
       rows++;
     });
     file.commit();

@@ -4,9 +4,9 @@
  *
  * @module
  */
-export { type AtomicFile, openAtomic } from './atomic-file.js';
+export { type AtomicFile, openAtomic, writeFileAtomic } from './atomic-file.js';
 export { isoAt, type RunContext, runContext } from './context.js';
-export { CSV_COLUMNS, csvRow, exportCsv } from './csv.js';
+export { CSV_COLUMNS, csvField, csvRow, exportCsv } from './csv.js';
 export { exportJson, JSON_EXPORT_VERSION } from './json.js';
 export { espPacket, ethernetFrame, grePacket, icmpMessage, internetChecksum, IP_PROTOCOL, ipBytes, ipv4Packet, macFor, TCP_FLAG, tcpSegment, udpDatagram } from './packet-bytes.js';
 export { exportPcap, type PcapSummary, tracePackets } from './pcap.js';

@@ -5,10 +5,9 @@
  * @module
  */
 
-/** One field, quoted when it must be. */
-export function csvField(text: string): string {
-  return /[",\r\n]/.test(text) || /^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+import { csvField } from '../export/index.js';
+
+export { csvField };
 
 /** One line of fields, with its line break. */
 export function csvLine(fields: readonly string[]): string {

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../export/index.js';
 import { csvLine, parseCsv } from './csv.js';
 import { FIGURES, type Figures } from './figures.js';
 import { cellText, jobKey, rowCells, rowKey, type SweepPlan, type SweepRow, sweepColumns, sweepJobs } from './sweep.js';
@@ -49,17 +49,6 @@ export function formatFor(path: string, asked?: string): RowFormat {
     return asked;
   }
   return /\.json$/i.test(path) ? 'json' : 'csv';
-}
-
-function writeAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
 }
 
 /** The planned rows by key, with their run index, point and scenario hash. */
@@ -222,8 +211,8 @@ export function openRowFile(path: string, format: RowFormat, plan: SweepPlan, mo
   let lastFlush = 0;
   let dirty = false;
   const writeAll = (all: readonly SweepRow[]): void => {
-    if (format === 'csv') writeAtomic(path, [csvLine(sweepColumns(plan)), ...sorted(all).map((r) => csvLine(rowCells(plan, r)))].join(''));
-    else writeAtomic(path, jsonDocument(plan, sorted(all)));
+    if (format === 'csv') writeFileAtomic(path, [csvLine(sweepColumns(plan)), ...sorted(all).map((r) => csvLine(rowCells(plan, r)))].join(''));
+    else writeFileAtomic(path, jsonDocument(plan, sorted(all)));
     dirty = false;
   };
   // A fresh start, or a clean copy of what was resumed (dropping a line cut short).
