@@ -13,6 +13,7 @@ import {
   type Address,
   type Direction,
   type BorderFilter,
+  FlowBits,
   IcmpCode,
   icmpUnreachable,
   IpProtocol,
@@ -35,7 +36,11 @@ export interface RuleCounters {
   packets: number;
   /** Their payload bytes. */
   bytes: number;
-  /** New flows among them. */
+  /**
+   * Connections among them: a flow counts once, when its first packet meets the rule. A
+   * dropped SYN's retransmissions belong to the flow the first SYN opened, so they add packets,
+   * not flows (conntrack would see each as NEW, since a dropped flow leaves no entry).
+   */
   flows: number;
 }
 
@@ -79,6 +84,8 @@ export class Firewall implements BorderFilter {
   private readonly keepLog: boolean;
   private readonly buckets = new Map<string, BucketState>();
   private readonly counts: RuleCounters[];
+  /** Flows (by id) already counted when a new packet of theirs was dropped or rejected. */
+  private readonly refused = new FlowBits();
   private net: Network | null = null;
   private readonly ctx: { now: number; subscriber: string; line: AccessLine | null };
   private readonly context: VerdictContext;
@@ -149,11 +156,14 @@ export class Firewall implements BorderFilter {
 
     const d = this.judgeAt(view, line, now);
 
+    const refuses = d.kind === 'drop' || d.kind === 'reject';
+    const isNew = view.isNew && (!refuses || this.firstOf(packet));
     for (const r of d.logged) {
-      this.count(r.index, packet, view.isNew);
+      this.count(r.index, packet, isNew);
       this.record(network, packet, direction, line, 'log', r);
     }
-    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, view.isNew);
+    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, isNew);
+    if (isNew && refuses && packet.flow !== 0) this.refused.add(packet.flow);
     if (d.bucket !== null) this.buckets.set(d.bucket.key, d.bucket.state);
 
     switch (d.kind) {
@@ -249,7 +259,7 @@ export class Firewall implements BorderFilter {
     const first = d.kind === 'drop' ? this.judgeAt(view, line, firstAt) : null;
     if (first === null || d.logged.length > 0 || d.bucket !== null || d.overLimit) return false;
     if (first.kind !== 'drop' || first.rule !== d.rule || first.logged.length > 0 || first.bucket !== null || first.overLimit) return false;
-    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, true);
+    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, this.firstOf(packet));
     return true;
   }
 
@@ -297,6 +307,11 @@ export class Firewall implements BorderFilter {
   private towardSender(reply: Packet, direction: Direction, line: AccessLine, network: Network, rule: Rule | null): void {
     if (direction === 'outbound') network.injectToSubscriber(reply, line, rule?.name ?? null);
     else network.injectFromEdge(reply, line.isp, rule?.name ?? null);
+  }
+
+  /** False for a packet of a flow whose opening packet was already dropped or rejected. */
+  private firstOf(packet: Packet): boolean {
+    return packet.flow === 0 || !this.refused.has(packet.flow);
   }
 
   private count(index: number, packet: Packet, isNew: boolean): void {

@@ -8,12 +8,11 @@ import { createHash } from 'node:crypto';
 import { Simulation } from '../engine/index.js';
 import type { Attempt, MessageLife, SendResult } from '../mail/index.js';
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
-import { type ConnectReport, flagString, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
+import { type ConnectReport, flagString, FlowBits, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
 import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
-import { FlowBits } from './flow-bits.js';
 import { MailTally, queuedOf } from './mail-tally.js';
 import { type ClientFailure, type MessageOutcome, messageOutcomes } from './message-outcome.js';
 
@@ -384,10 +383,22 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     sim.at(q.at ?? 0, () => emit({ kind: 'question', t: now(), prompt: q.prompt, answer: answerNow(q.answer, tally) }));
   }
 
-  // Listings and queue depths are polled as the run goes, at one simulated minute.
+  // Listings, queue depths and rule counters are polled as the run goes, at one simulated minute.
   const listed = new Map<string, number>();
   const depth = new Map<string, number>();
+  const ruleSeen = new Map<string, number>();
   const poll = (): void => {
+    for (const [ispName, i] of world.isps) {
+      if (i.firewall === null) continue;
+      for (const name of i.rules) {
+        const c = i.firewall.counters(name);
+        const key = `${ispName}/${name}`;
+        if (c.packets !== (ruleSeen.get(key) ?? 0)) {
+          emit({ kind: 'rule', t: now(), rule: key, packets: c.packets, flows: c.flows });
+          ruleSeen.set(key, c.packets);
+        }
+      }
+    }
     for (const [name, s] of world.servers) {
       const evs = s.reputation?.events ?? [];
       const seen = listed.get(name) ?? 0;

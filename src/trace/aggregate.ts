@@ -6,8 +6,9 @@
  * nothing is counted twice:
  * - messages, per client group and class, from `message` records only;
  * - servers' accepted/deferred/rejected from `server` records, queue depth from `queue`;
- * - firewall rules: packets from `packet` verdicts, flows from `connect`, messages from
- *   `message` records that name the rule.
+ * - firewall rules: packets and flows from `rule` records, which carry the firewall's own
+ *   counters; in traces made before those existed, packets from `packet` verdicts and flows
+ *   from `connect` records. Messages from `message` records that name the rule.
  *
  * @module
  */
@@ -89,6 +90,8 @@ export interface AggregateState {
   servers: Record<string, ServerTally>;
   /** Keyed `isp/rule`. */
   rules: Record<string, RuleTally>;
+  /** Set once a `rule` record is seen: rule packets and flows come from those records only. */
+  ruleCounters?: boolean;
   lists: Record<string, ListTally>;
   packets: number;
   resets: number;
@@ -191,11 +194,11 @@ export function applyEvent(s: AggregateState, e: TraceEvent): void {
     case 'packet':
       s.packets++;
       if (e.flags.startsWith('R')) s.resets++;
-      if (e.verdict !== undefined) rule(s, `${e.verdict.isp}/${e.verdict.rule}`).packets++;
+      if (e.verdict !== undefined && s.ruleCounters !== true) rule(s, `${e.verdict.isp}/${e.verdict.rule}`).packets++;
       return;
     case 'connect': {
       group(s, e.group).connects[e.outcome]++;
-      if (e.rule !== undefined) rule(s, e.rule).flows++;
+      if (e.rule !== undefined && s.ruleCounters !== true) rule(s, e.rule).flows++;
       return;
     }
     case 'message': {
@@ -245,6 +248,17 @@ export function applyEvent(s: AggregateState, e: TraceEvent): void {
     case 'server':
       server(s, e.server)[e.what]++;
       return;
+    case 'rule': {
+      if (s.ruleCounters !== true) {
+        // From here on the firewall's counters speak: drop what was counted from records.
+        for (const r of Object.values(s.rules)) r.packets = r.flows = 0;
+        s.ruleCounters = true;
+      }
+      const r = rule(s, e.rule);
+      r.packets = e.packets;
+      r.flows = e.flows;
+      return;
+    }
     case 'change':
       s.changes++;
       return;

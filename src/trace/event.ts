@@ -203,6 +203,20 @@ export interface QueueEvent {
   depth: number;
 }
 
+/**
+ * A firewall rule's counters, as the run's report counts them: every packet the rule decided
+ * and every connection among them. Written when they have changed, at most once a simulated
+ * minute, so the replay's rule table is exact even when only a sample of packets is recorded.
+ */
+export interface RuleEvent {
+  kind: 'rule';
+  t: Seconds;
+  /** `isp/rule`. */
+  rule: string;
+  packets: number;
+  flows: number;
+}
+
 /** A receiving server's decision on one message. */
 export interface ServerEvent {
   kind: 'server';
@@ -233,6 +247,7 @@ export type TraceEvent =
   | CaptionEvent
   | QuestionEvent
   | QueueEvent
+  | RuleEvent
   | ServerEvent
   | ExpectationEvent;
 
@@ -257,6 +272,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'queue',
   'server',
   'expectation',
+  'rule',
 ];
 
 /** The record of a given kind. */

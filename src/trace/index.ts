@@ -39,6 +39,7 @@ export {
   type Protocol,
   type QuestionEvent,
   type QueueEvent,
+  type RuleEvent,
   type ServerEvent,
   type SmtpEvent,
   type TcpFlags,

@@ -86,6 +86,7 @@ export const SCHEMA: Readonly<Record<EventKind, readonly Field[]>> = {
   queue: [f('server', 'str'), f('depth', 'uint')],
   server: [f('server', 'str'), f('what', 'str')],
   expectation: [f('name', 'str'), f('ok', 'bool'), f('detail', 'str')],
+  rule: [f('rule', 'str'), f('packets', 'uint'), f('flows', 'uint')],
 };
 
 /** A kind's binary tag: its position in `EVENT_KINDS`. */

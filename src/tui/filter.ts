@@ -55,6 +55,7 @@ function ports(e: TraceEvent): number[] {
 
 function entityText(e: TraceEvent, name: string): string | undefined {
   if (name === 'rule' && e.kind === 'packet' && e.verdict !== undefined) return `${e.verdict.isp}/${e.verdict.rule}`;
+  if (name === 'rule' && e.kind === 'rule') return e.rule;
   if (name === 'isp' && e.kind === 'packet') return e.verdict?.isp;
   const v = field(e, name);
   return typeof v === 'string' ? v : undefined;

@@ -59,6 +59,7 @@ export const KIND_LABEL: Readonly<Record<TraceEvent['kind'], string>> = {
   queue: 'queue',
   server: 'server',
   expectation: 'expect',
+  rule: 'rule',
 };
 
 const VERDICT_GLYPH: Readonly<Record<string, string>> = {
@@ -148,6 +149,8 @@ export function describe(e: TraceEvent): Line {
       return [seg(`${e.server} queue depth ${e.depth}`)];
     case 'server':
       return [seg(`${e.server} `), seg(e.what, e.what === 'accepted' ? 'ok' : e.what === 'deferred' ? 'warn' : 'bad')];
+    case 'rule':
+      return [seg(`${e.rule} `, 'warn'), seg(`${e.packets} packets, ${e.flows} flows`, 'muted')];
     case 'expectation':
       return [seg(e.ok ? '✓ met: ' : '✗ failed: ', e.ok ? 'ok' : 'bad'), seg(`${e.name} (${e.detail})`)];
   }

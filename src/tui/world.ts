@@ -53,7 +53,12 @@ function groupRow(name: string, isp: string, c: ClassTally, how: string): Line {
 export function worldLines(header: TraceHeader, s: AggregateState): Line[] {
   const lines: Line[] = [];
   const ispOf = new Map(header.entities.groups.map((g) => [g.name, g.isp]));
-  const groups = [...header.entities.groups.map((g) => g.name), ...Object.keys(s.groups).filter((g) => !ispOf.has(g))];
+  // Senders outside the scenario's groups (relays, whose connections are traced under their
+  // own names) get a row only once they have mail of their own.
+  const groups = [
+    ...header.entities.groups.map((g) => g.name),
+    ...Object.keys(s.groups).filter((g) => !ispOf.has(g) && (s.groups[g]?.legit.created ?? 0) + (s.groups[g]?.spam.created ?? 0) > 0),
+  ];
   lines.push([
     seg(padRight('group', 14), 'title'),
     seg(padRight('isp', 8), 'title'),

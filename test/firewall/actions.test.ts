@@ -54,6 +54,14 @@ describe('drop', () => {
     expect(w.firewall.counters('block port 25').packets).toBe(11);
   });
 
+  it('counts a blocked connection once, however often its SYN is sent again', () => {
+    const w = world({ rules: [{ name: 'block port 25', ...SMTP, action: 'drop' }] });
+    connect(w, w.laptop, w.mail, 25);
+    connect(w, w.laptop, w.mail, 25);
+    w.sim.run();
+    expect(w.firewall.counters('block port 25')).toMatchObject({ packets: 22, flows: 2 });
+  });
+
   it('gives up after 21 s on Windows', () => {
     const w = world({ rules: [{ name: 'block port 25', ...SMTP, action: 'drop' }] }, { os: 'windows' });
     const c = connect(w, w.laptop, w.mail, 25);

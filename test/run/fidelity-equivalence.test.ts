@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type RunResult, runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
-import type { TraceEvent } from '../../src/trace/index.js';
+import { emptyState, foldEvents, type TraceEvent } from '../../src/trace/index.js';
 
 // Flow fidelity lets packets nobody records take the network's express path (one event per
 // packet instead of three). It must never change an outcome: on every bundled scenario, in
@@ -33,5 +33,12 @@ describe.each(files)('%s', (file) => {
     // The shortcut was taken: the same run costs fewer kernel events.
     expect(flows.report.events).toBeLessThan(packets.report.events);
     expect(records.length).toBeGreaterThan(0);
+    // The replay's rule table, folded from a trace that holds only a sample of the packets,
+    // ends on the report's figures.
+    const replayed = foldEvents(emptyState(), records).rules;
+    for (const r of flows.report.rules) {
+      const seen = replayed[`${r.isp}/${r.rule}`];
+      expect({ rule: `${r.isp}/${r.rule}`, packets: seen?.packets ?? 0, flows: seen?.flows ?? 0 }).toEqual({ rule: `${r.isp}/${r.rule}`, packets: r.hits, flows: r.flows });
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FlowBits } from '../../src/run/flow-bits.js';
+import { FlowBits } from '../../src/net/flow-bits.js';
 
 describe('FlowBits', () => {
   it('hold the flow ids added, and no others, however far apart', () => {
