@@ -63,6 +63,11 @@ export interface Attempt {
   readonly cause?: FailureCause;
   /** The connection's flow id, to find its packets and the firewall's verdicts on them. */
   readonly flow?: number;
+  /**
+   * Set when no connection was made because an earlier attempt found the destination dead;
+   * `server`, `port` and `cause` are that attempt's.
+   */
+  readonly suspended?: boolean;
 }
 
 /** How a message ended, or `queued` if the run ended first. */

@@ -4,13 +4,20 @@
  * Deliveries to one destination share a concurrency limit; delay warnings go out at the
  * profile's age; a failed STARTTLS is handled by the profile's (or the MTA's) fallback rule.
  *
+ * A destination whose attempt failed at the connection or the handshake is dead for the
+ * profile's `deadFor`: a message for it that falls due meanwhile is deferred on the spot,
+ * without a connection, with the failure that killed the destination as its cause (Postfix
+ * logs "delivery temporarily suspended"). A failed MAIL, RCPT or DATA only defers its own
+ * message, as in Postfix's smtp_mesg_fail, and so does a failed TLS handshake, which has
+ * its own fallback rule.
+ *
  * What one attempt does (MX lookup, connections, the SMTP dialogue) is the caller's: the
  * queue runs it as a sub-generator and reads its verdict.
  *
  * @module
  */
 import { type ProcessBody, Resource, type Simulation, timeout } from '../engine/index.js';
-import type { Attempt, MessageLife } from './message.js';
+import type { Attempt, FailureCause, MessageLife } from './message.js';
 import type { RetryProfile, TlsFallback } from './retry-profile.js';
 
 /** How an attempt should treat TLS. */
@@ -39,6 +46,8 @@ export interface MtaQueueOptions {
   readonly onEnd?: (life: MessageLife) => void;
   /** Told when a delay warning goes to the author. */
   readonly onDelayWarning?: (life: MessageLife) => void;
+  /** Told of an attempt deferred without a connection, because its destination is dead. */
+  readonly onSuspended?: (life: MessageLife, attempt: Attempt) => void;
   /**
    * When true, a message accepted by the next server leaves this queue without ending its
    * life: the next hop (or the final mailbox) decides its fate. Bounces always end it.
@@ -53,6 +62,8 @@ export class MtaQueue {
   private readonly fallback: TlsFallback;
   private readonly slots = new Map<string, Resource>();
   private readonly waiting = new Set<MessageLife>();
+  /** Dead destinations: until when, and the attempt that found them so. */
+  private readonly dead = new Map<string, { until: number; attempt: Attempt }>();
   private peakSize = 0;
 
   constructor(sim: Simulation, options: MtaQueueOptions) {
@@ -83,6 +94,22 @@ export class MtaQueue {
     this.sim.process(this.deliver(life, destination), { name: `${this.opts.name}/msg-${life.message.id}` });
   }
 
+  /** Whether `destination` is dead now (see the module's notes). */
+  deadNow(destination: string): boolean {
+    const d = this.dead.get(destination);
+    if (d === undefined) return false;
+    if (this.sim.now < d.until) return true;
+    this.dead.delete(destination);
+    return false;
+  }
+
+  /** The attempt of a message deferred because `destination` is dead. */
+  private suspended(destination: string): Attempt {
+    const killer = (this.dead.get(destination) as { attempt: Attempt }).attempt;
+    const now = this.sim.now;
+    return { start: now, end: now, by: killer.by, server: killer.server, port: killer.port, tls: 'none', result: 'deferred', ...(killer.cause === undefined ? {} : { cause: killer.cause }), suspended: true };
+  }
+
   private slot(destination: string): Resource {
     let r = this.slots.get(destination);
     if (r === undefined) this.slots.set(destination, (r = new Resource(this.opts.concurrencyPerDestination ?? 20)));
@@ -101,14 +128,24 @@ export class MtaQueue {
     for (;;) {
       const useTls = !(tlsFailed && (plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
       plaintextNow = false;
-      const slot = this.slot(destination);
-      yield slot.acquire();
       let attempt: Attempt;
-      try {
-        attempt = yield* this.opts.attempt(life, destination, { tls: useTls });
-      } finally {
-        slot.release();
+      if (this.deadNow(destination)) attempt = this.suspended(destination);
+      else {
+        const slot = this.slot(destination);
+        yield slot.acquire();
+        try {
+          // The destination may have died while this message waited for a slot.
+          attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, { tls: useTls });
+        } finally {
+          slot.release();
+        }
+        if (attempt.suspended !== true) {
+          // A session that got past the handshake shows the destination alive again.
+          if (profile.deadFor > 0 && killsDestination(attempt.cause)) this.dead.set(destination, { until: sim.now + profile.deadFor, attempt });
+          else this.dead.delete(destination);
+        }
       }
+      if (attempt.suspended === true) this.opts.onSuspended?.(life, attempt);
       life.attempt(attempt);
       if (attempt.result === 'accepted') return this.finish(life, 'delivered');
       if (attempt.result === 'rejected') return this.finish(life, 'bounced');
@@ -147,5 +184,23 @@ export class MtaQueue {
     }
     this.waiting.delete(life);
     this.opts.onEnd?.(life);
+  }
+}
+
+/**
+ * Whether a deferral's cause marks its destination dead: no connection could be made, the
+ * connection broke or went silent, or the server refused the greeting or EHLO (Postfix's
+ * smtp_site_fail and smtp_stream_except, which throttle the destination's queue).
+ */
+function killsDestination(cause: FailureCause | undefined): boolean {
+  if (cause === undefined) return false;
+  switch (cause.kind) {
+    case 'network':
+    case 'command-timeout':
+      return true;
+    case 'reply':
+      return cause.stage === 'greeting' || cause.stage === 'ehlo';
+    case 'tls':
+      return false;
   }
 }

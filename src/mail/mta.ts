@@ -29,7 +29,7 @@ export interface MtaConfig {
   readonly onEnd?: (life: MessageLife) => void;
   /** Told when a delay warning goes to a message's author. */
   readonly onDelayWarning?: (life: MessageLife) => void;
-  /** Told of each attempt, with its connection's flow id. */
+  /** Told of each attempt, with its connection's flow id (0 for a suspended one: no connection). */
   readonly onAttempt?: (life: MessageLife, attempt: Attempt, flow: number) => void;
   /** Told when each connection attempt has its outcome. */
   readonly onConnect?: ClientSettings['onConnect'];
@@ -58,6 +58,7 @@ export class Mta {
       ...(config.onEnd === undefined ? {} : { onEnd: config.onEnd }),
       ...(config.onDelayWarning === undefined ? {} : { onDelayWarning: config.onDelayWarning }),
       ...(config.handOff === undefined ? {} : { handOff: config.handOff }),
+      ...(config.onAttempt === undefined ? {} : { onSuspended: (life: MessageLife, a: Attempt) => config.onAttempt?.(life, a, 0) }),
     });
   }
 

@@ -43,6 +43,12 @@ export interface RetryProfile {
   readonly addressesPerAttempt: number;
   /** What happens after a failed TLS handshake. */
   readonly tlsFallback: TlsFallback;
+  /**
+   * How long a destination counts as dead after an attempt on it fails at the connection or
+   * the handshake: messages for it that fall due meanwhile are deferred without connecting
+   * ("delivery temporarily suspended"), and follow their own schedule from there. 0 for never.
+   */
+  readonly deadFor: number;
   /** When to try again after the attempt that ended at `failedAt`. */
   nextAttempt(history: QueueHistory, failedAt: number): number;
   /** Whether the attempt that ended at `failedAt` was the last: the message bounces. */
@@ -67,7 +73,9 @@ function scanAfter(t: number, interval: number): number {
  * Postfix: the delay is the message's age, clamped to [minimal_backoff_time 300 s,
  * maximal_backoff_time 4000 s], taken at the next 300 s queue scan; lifetime 5 d, no delay
  * warning by default, 30 s connect timeout, 5 addresses; TLS `may` falls back to plaintext
- * once the message is 300 s old. (REFERENCE.md §3a: qmgr_active.c, mail_params.h.)
+ * once the message is 300 s old. One failed cohort (a connection or handshake failure) marks
+ * the destination dead for minimal_backoff_time, 300 s. (REFERENCE.md §3a: qmgr_active.c,
+ * mail_params.h, postconf.proto.)
  */
 export const postfix: RetryProfile = {
   name: 'postfix',
@@ -76,6 +84,7 @@ export const postfix: RetryProfile = {
   connectTimeout: 30,
   addressesPerAttempt: 5,
   tlsFallback: { kind: 'plaintext-after', age: 300 },
+  deadFor: 300,
   nextAttempt(h, failedAt) {
     const delay = Math.min(4000, Math.max(300, failedAt - h.queuedAt));
     return scanAtOrAfter(failedAt + delay, 300);
@@ -88,7 +97,8 @@ export const postfix: RetryProfile = {
 /**
  * Sendmail: a queue run every hour (QUEUE=1h in Fedora/RHEL packaging) retries everything
  * due; warn at 4 h, return at 5 d; connect timeout left to the OS. TLS fallback is not in
- * the references: modelled as a deferral. (REFERENCE.md §3b.)
+ * the references: modelled as a deferral. A host that failed is remembered for
+ * Timeout.hoststatus, 30 min, and not tried for other messages meanwhile. (REFERENCE.md §3b.)
  */
 export const sendmail: RetryProfile = {
   name: 'sendmail',
@@ -97,6 +107,7 @@ export const sendmail: RetryProfile = {
   connectTimeout: null,
   addressesPerAttempt: 5,
   tlsFallback: { kind: 'defer' },
+  deadFor: 30 * MIN,
   nextAttempt(_h, failedAt) {
     return scanAfter(failedAt, HOUR);
   },
@@ -110,7 +121,9 @@ export const sendmail: RetryProfile = {
  * failure: every 15 min for 2 h, then intervals from 1 h growing by 1.5 until 16 h, then
  * every 6 h; the message bounces at the first failure after 4 d. Retries happen at the next
  * queue run (Debian: every 30 min). Delay warning at 24 h; 5 min connect timeout;
- * `tls_tempfail_tryclear` reconnects in plaintext at once. (REFERENCE.md §3c.)
+ * `tls_tempfail_tryclear` reconnects in plaintext at once. A host that failed gets a retry
+ * time of its own from the same rule (15 min at first) and is skipped for every message until
+ * then. (REFERENCE.md §3c.)
  */
 export const exim: RetryProfile = {
   name: 'exim',
@@ -119,6 +132,7 @@ export const exim: RetryProfile = {
   connectTimeout: 5 * MIN,
   addressesPerAttempt: 5,
   tlsFallback: { kind: 'plaintext-now' },
+  deadFor: 15 * MIN,
   nextAttempt(h, failedAt) {
     const since = failedAt - h.firstFailureAt;
     let delay: number;
@@ -138,7 +152,8 @@ export const exim: RetryProfile = {
 /**
  * Exchange (on-premises transport): 6 retries 5 min apart, then every 10 min; a delay
  * notification at 4 h; expiry and NDR at 2 d. TLS fallback is not in the references:
- * modelled as a deferral. (REFERENCE.md §3d and §7.)
+ * modelled as a deferral. After a connection failure the destination's queue waits
+ * OutboundConnectionFailureRetryInterval, 10 min. (REFERENCE.md §3d and §7.)
  */
 export const exchange: RetryProfile = {
   name: 'exchange',
@@ -147,6 +162,7 @@ export const exchange: RetryProfile = {
   connectTimeout: null,
   addressesPerAttempt: 5,
   tlsFallback: { kind: 'defer' },
+  deadFor: 10 * MIN,
   nextAttempt(h, failedAt) {
     return failedAt + (h.failures <= 6 ? 5 * MIN : 10 * MIN);
   },

@@ -162,13 +162,15 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
     server: a.server,
     port: a.port,
     ...(a.cause?.kind === 'reply' ? { reply: `${a.cause.reply.code}${a.cause.reply.enhanced === undefined ? '' : ` ${a.cause.reply.enhanced}`} ${a.cause.reply.text}` } : {}),
-    ...(a.cause === undefined ? {} : { cause: causeText(a.cause) }),
+    ...(a.cause === undefined ? {} : { cause: a.suspended === true ? `delivery temporarily suspended: ${causeText(a.cause)}` : causeText(a.cause) }),
     ...(a.flow === undefined ? {} : { flow: a.flow }),
   });
 
   // Firewall verdicts by flow, to name the rule behind a failed connection. A flow's entry
   // goes once the attempt that used the flow is reported, unless the messages are kept.
   const blockedBy = new Map<number, string>();
+  // The rule behind the last attempt of each relay to each server (see relayAttempt).
+  const relayRule = new Map<string, string>();
   const ruleNames = new Map<string, string>();
   const consumed = (flow: number | undefined): void => {
     if (!keep && flow !== undefined) blockedBy.delete(flow);
@@ -250,7 +252,14 @@ export function runScenario(loaded: LoadedScenario, options: RunOptions = {}): R
       else if (report.outcome !== 'connected') onFirst(report.outcome, client?.group, server);
     },
     relayAttempt(life, attempt) {
-      const rule = attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
+      // A suspended attempt made no connection: the rule, if any, is the one that blocked the
+      // attempt that found its destination dead, the last that MTA made to that server.
+      const path = `${attempt.by}>${attempt.server}:${attempt.port}`;
+      const rule = attempt.suspended === true ? relayRule.get(path) : attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
+      if (attempt.suspended !== true) {
+        if (rule === undefined) relayRule.delete(path);
+        else relayRule.set(path, rule);
+      }
       consumed(attempt.flow);
       // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
       const st = attempt.result === 'accepted' ? 'accepted' : attempt.result === 'deferred' ? 'deferred' : 'attempt';

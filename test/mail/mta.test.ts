@@ -7,6 +7,7 @@ import {
   type MtaConfig,
   postfix,
   Replies,
+  sendmail,
   Reputation,
   SmtpServer,
   type SmtpServerConfig,
@@ -166,5 +167,51 @@ describe('an MTA delivering to an MX', () => {
     s.w.sim.run();
     expect(life.fate).toBe('delivered');
     expect(life.attempts.map((a) => `${a.server}:${a.result}`)).toEqual(['mx.dest.example:accepted']);
+  });
+});
+
+describe("an MTA's dead destinations", () => {
+  /** An MTA sending to down.example, whose MX host is up but runs no mail server. */
+  function down(profile = postfix) {
+    const s = relay({}, { profile });
+    s.w.net.dns.addMx('down.example', 'mx.down.example');
+    s.w.server('mx.down.example');
+    const sendAt = (t: number): MessageLife => {
+      const life = new MessageLife(s.w.message({ from: 'ann@sender.example', to: ['carl@down.example'], createdAt: t }));
+      s.w.sim.at(t, () => s.mta.send(life, 'down.example'));
+      return life;
+    };
+    return { s, sendAt };
+  }
+
+  it('defers mail without connecting while a refused destination is dead (Postfix: 300 s)', () => {
+    const { s, sendAt } = down();
+    const lives = [0, 10, 250, 400].map(sendAt);
+    s.w.sim.run({ until: 500 });
+    const first = lives.map((l) => l.attempts[0]);
+    expect(first.map((a) => a?.suspended === true)).toEqual([false, true, true, false]);
+    // A suspended deferral carries the failure that killed the destination, and no flow.
+    expect(first[1]).toMatchObject({ result: 'deferred', server: 'mx.down.example', port: 25, cause: { kind: 'network', outcome: 'refused' } });
+    expect(first[1]?.flow).toBeUndefined();
+    expect(first[1]?.start).toBe(10);
+    // Each message keeps its own schedule: the suspended one at 10 s is retried 300 s later, at the next scan.
+    s.w.sim.run({ until: 700 });
+    expect(lives[1]?.attempts.map((a) => a.start)).toEqual([10, 600]);
+  });
+
+  it('keeps the destination dead as long as the Sendmail host status lasts (30 min)', () => {
+    const { s, sendAt } = down(sendmail);
+    const lives = [0, 1700, 1900].map(sendAt);
+    s.w.sim.run({ until: 2000 });
+    expect(lives.map((l) => l.attempts[0]?.suspended === true)).toEqual([false, true, false]);
+  });
+
+  it('does not kill a destination that refuses MAIL: a 421 past a per-IP limit defers only its message', () => {
+    const s = relay({ perIpLimit: { limit: new WindowLimit({ limit: 1, window: DAY }), reply: Replies.tooManyMessages } });
+    const lives = [0, 10, 20].map((t) => s.sendAt(t));
+    s.w.sim.run({ until: 100 });
+    expect(lives.map((l) => l.fate)).toEqual(['delivered', 'queued', 'queued']);
+    expect(lives.map((l) => l.attempts[0]?.suspended === true)).toEqual([false, false, false]);
+    expect(lives[2]?.attempts[0]?.flow).toBeGreaterThan(0);
   });
 });
