@@ -9,6 +9,9 @@ import { CommanderError } from 'commander';
 /** Exit code for bad usage or bad input (an invalid scenario, a file that cannot be read). */
 export const EXIT_INVALID = 2;
 
+/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
 /** Ends the current command with `exitCode`; what to say has already been printed. */
 export function exitWith(exitCode: number, reason: string): never {
   throw new CommanderError(exitCode, `portsim.${reason}`, '');

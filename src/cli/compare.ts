@@ -13,14 +13,12 @@ import { runScenario, setEngineVersion } from '../run/index.js';
 import { type LoadedScenario, ScenarioError } from '../scenario/index.js';
 import { compareVariants, JobError, variantsToCompare } from '../whatif/index.js';
 import { formatComparison } from '../whatif/index.js';
-import { EXIT_INVALID, exitWith } from './cli-exit.js';
+import { EXIT_INTERRUPTED, EXIT_INVALID, exitWith } from './cli-exit.js';
 import { packageVersion } from './package-root.js';
 import { progressBar } from './progress-bar.js';
 import { durationArg, loadOrExit, runOrExit, seedArg } from './run.js';
 import { withInterrupt } from './interrupt.js';
 
-/** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
-export const EXIT_INTERRUPTED = 130;
 
 interface CompareFlags {
   variants?: string[];

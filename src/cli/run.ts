@@ -12,11 +12,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DurationError, parseDuration } from '../engine/index.js';
-import { formatReport, type RunResult, runScenario, setEngineVersion, traceHeader } from '../run/index.js';
+import { formatReport, type RunResult, RunInterrupted, runScenarioAsync, setEngineVersion, traceHeader } from '../run/index.js';
 import { FIDELITY_LEVELS, type FidelityLevel, formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
 import { TraceWriter } from '../trace/index.js';
 import { WorldError } from '../world/index.js';
-import { EXIT_INVALID, exitWith } from './cli-exit.js';
+import { EXIT_INTERRUPTED, EXIT_INVALID, exitWith } from './cli-exit.js';
+import { withInterrupt } from './interrupt.js';
 import { packageVersion } from './package-root.js';
 import { progressBar } from './progress-bar.js';
 
@@ -73,17 +74,31 @@ export function runOrExit(loaded: LoadedScenario, err: (s: string) => void, run:
   try {
     return run();
   } catch (e) {
-    if (e instanceof ScenarioError) {
-      err(`${e.lines().join('\n')}\n`);
-      exitWith(EXIT_INVALID, 'invalidScenario');
-    }
-    if (e instanceof WorldError) {
-      const at = locate(loaded, e.path);
-      err(`${formatProblem({ at, file: loaded.source.file, path: [...e.path], message: e.message })}\n`);
-      exitWith(EXIT_INVALID, 'invalidScenario');
-    }
-    throw e;
+    scenarioFails(loaded, e, err);
   }
+}
+
+/** `runOrExit` for a run that may wait between its steps. */
+export async function runOrExitAsync(loaded: LoadedScenario, err: (s: string) => void, run: () => Promise<RunResult>): Promise<RunResult> {
+  try {
+    return await run();
+  } catch (e) {
+    scenarioFails(loaded, e, err);
+  }
+}
+
+/** Reports a scenario the run found wrong and exits with the input-error code; rethrows anything else. */
+function scenarioFails(loaded: LoadedScenario, e: unknown, err: (s: string) => void): never {
+  if (e instanceof ScenarioError) {
+    err(`${e.lines().join('\n')}\n`);
+    exitWith(EXIT_INVALID, 'invalidScenario');
+  }
+  if (e instanceof WorldError) {
+    const at = locate(loaded, e.path);
+    err(`${formatProblem({ at, file: loaded.source.file, path: [...e.path], message: e.message })}\n`);
+    exitWith(EXIT_INVALID, 'invalidScenario');
+  }
+  throw e;
 }
 
 function isFolder(path: string): boolean {
@@ -136,8 +151,11 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
           ...(flags.fidelity === undefined ? {} : { fidelity: flags.fidelity }),
         };
         let writer: TraceWriter | null = null;
+        let reached = 0;
         const bar = progressBar(err, options.stderrTTY);
-        const result = runOrExit(loaded, err, () => {
+        // Ctrl-C stops the run at its next step, within a simulated minute; the trace written
+        // so far is removed. A second Ctrl-C ends the process at once.
+        const result = await runOrExitAsync(loaded, err, () => withInterrupt(async (signal) => {
           const header = traceHeader(loaded, runOpts); // also checks the variant's name
           if (tracePath !== undefined) {
             if (isFolder(tracePath)) traceFails(tracePath, 'EISDIR', err);
@@ -148,7 +166,11 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
             }
           }
           try {
-            const r = runScenario(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress: bar.update });
+            const progress = (fraction: number): void => {
+              reached = fraction;
+              bar.update(fraction);
+            };
+            const r = await runScenarioAsync(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress }, signal);
             try {
               (writer as TraceWriter | null)?.close();
             } catch (e) {
@@ -157,11 +179,16 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
             return r;
           } catch (e) {
             (writer as TraceWriter | null)?.abort();
+            if (e instanceof RunInterrupted) {
+              bar.done();
+              err(`portsim run: interrupted at ${Math.floor(100 * reached)}%; ${flags.trace === undefined ? 'nothing was kept' : `no trace was written to ${flags.trace}`}\n`);
+              exitWith(EXIT_INTERRUPTED, 'interrupted');
+            }
             throw e;
           } finally {
             bar.done();
           }
-        });
+        }));
         for (const wng of result.world.warnings) {
           const at = locate(loaded, wng.path);
           err(`${at.file}:${at.line}:${at.column}: warning: ${wng.message}\n`);

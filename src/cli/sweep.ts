@@ -37,8 +37,8 @@ import {
   cellText,
 } from '../whatif/index.js';
 import { WorldError } from '../world/index.js';
-import { EXIT_INVALID, exitWith } from './cli-exit.js';
-import { countArg, EXIT_INTERRUPTED, reportJobFailure } from './compare.js';
+import { EXIT_INTERRUPTED, EXIT_INVALID, exitWith } from './cli-exit.js';
+import { countArg, reportJobFailure } from './compare.js';
 import { withInterrupt } from './interrupt.js';
 import { packageVersion } from './package-root.js';
 import { progressBar } from './progress-bar.js';

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 
@@ -106,4 +108,28 @@ describe('portsim run', () => {
     expect(folder.err).toBe(`portsim: cannot write the trace to ${dir}: that is a folder\n`);
     expect(readdirSync(tmp).filter((n) => n.endsWith('.partial'))).toEqual([]);
   });
+});
+
+describe('Ctrl-C during a run', () => {
+  it('stops within a simulated minute, exits 130 and leaves no trace, finished or partial', async () => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const dir = mkdtempSync(join(tmp, 'interrupted-'));
+    const trace = join(dir, 'week.trace');
+    // A week of 10,000 subscribers: minutes of work, so Ctrl-C lands mid-run.
+    const child = spawn(process.execPath, [join(root, 'bin', 'portsim.js'), 'run', 'scenarios/bench/isp-10k-week.yaml', '--trace', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.resume();
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // The partial trace appears once the run has begun (and Ctrl-C is handled).
+    const deadline = Date.now() + 60_000;
+    while (readdirSync(dir).length === 0) {
+      if (Date.now() > deadline) throw new Error('the run never started its trace');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGINT');
+    expect(await done).toBe(130);
+    expect(err).toMatch(/^portsim run: interrupted at \d+%; no trace was written to .*week\.trace\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 120_000);
 });
