@@ -67,6 +67,10 @@ export interface ServerTally {
 export interface RuleTally {
   packets: number;
   flows: number;
+  /**
+   * Delivery attempts the rule stopped: message records that name it. A message an MTA
+   * retries counts once per try (the replay's "tries" column).
+   */
   messages: number;
 }
 

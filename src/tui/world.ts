@@ -77,7 +77,7 @@ export function worldLines(header: TraceHeader, s: AggregateState): Line[] {
     if (g.legit.created > 0 || !hasSpam) lines.push(groupRow(name, isp, g.legit, how));
     if (hasSpam) lines.push(groupRow(`${name} spam`, isp, g.spam, g.legit.created > 0 ? '' : how));
   }
-  lines.push([seg(padRight('firewall rule', 30), 'title'), seg(padLeft('pkts', NUM), 'title'), seg(padLeft('flows', NUM), 'title'), seg(padLeft('msgs', NUM), 'title'), seg('  does', 'title')]);
+  lines.push([seg(padRight('firewall rule', 30), 'title'), seg(padLeft('pkts', NUM), 'title'), seg(padLeft('flows', NUM), 'title'), seg(padLeft('tries', NUM), 'title'), seg('  does', 'title')]);
   const known = new Set<string>();
   for (const isp of header.entities.isps) {
     for (const r of isp.rules) {

@@ -42,3 +42,15 @@ describe.each(files)('%s', (file) => {
     }
   });
 });
+
+// `metrics` takes the same shortcuts as `flows` and records less: its outcomes must be the
+// same too. Checked on the base runs of three scenarios with blocks, resets and an MTA queue.
+describe.each(['lime-stlucia-port25.yaml', 'tmobile-uk-smtps-resets.yaml', 'bt-internet-throttle.yaml'])('%s at metrics fidelity', (file) => {
+  it('gives the same outcomes as at packet fidelity', { timeout: 300_000 }, () => {
+    const loaded = loadScenario(join(dir, file));
+    const packets = runScenario(loaded, { fidelity: 'packets', keepMessages: true });
+    const metrics = runScenario(loaded, { fidelity: 'metrics', keepMessages: true, trace: { write: () => undefined } });
+    expect(outcomeTable(metrics)).toEqual(outcomeTable(packets));
+    expect(metrics.report.events).toBeLessThan(packets.report.events);
+  });
+});

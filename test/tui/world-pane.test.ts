@@ -17,8 +17,9 @@ describe('the world pane', () => {
   it("counts a rule's packets and flows from the firewall's counters once the trace carries them", () => {
     // Only one SYN of each flow was sampled; the firewall saw 3 SYNs a flow.
     const events = [...blocked(1, 1), ...blocked(2, 2), { kind: 'rule', t: 60, rule: 'lime/block-25', packets: 6, flows: 2 } as const];
-    const row = pane(events).find((l) => l.includes('lime/block-25'));
-    expect(row).toMatch(/lime\/block-25\s+6\s+2\s/);
+    const lines = pane(events);
+    expect(lines.find((l) => l.startsWith('firewall rule'))).toMatch(/pkts\s+flows\s+tries\s+does/);
+    expect(lines.find((l) => l.includes('lime/block-25'))).toMatch(/lime\/block-25\s+6\s+2\s/);
   });
 
   it('counts them from packets and connections in a trace without counters', () => {
