@@ -150,7 +150,7 @@ export function describe(e: TraceEvent): Line {
     case 'server':
       return [seg(`${e.server} `), seg(e.what, e.what === 'accepted' ? 'ok' : e.what === 'deferred' ? 'warn' : 'bad')];
     case 'rule':
-      return [seg(`${e.rule} `, 'warn'), seg(`${e.packets} packets, ${e.flows} flows`, 'muted')];
+      return [seg(`${e.rule} `, 'warn'), seg(`${e.packets.toLocaleString('en-US')} packets, ${e.flows.toLocaleString('en-US')} flows so far`, 'muted')];
     case 'expectation':
       return [seg(e.ok ? '✓ met: ' : '✗ failed: ', e.ok ? 'ok' : 'bad'), seg(`${e.name} (${e.detail})`)];
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState, foldEvents, type TraceEvent } from '../../src/trace/index.js';
+import { logLine } from '../../src/tui/format.js';
 import { plain } from '../../src/tui/line.js';
 import { worldLines } from '../../src/tui/world.js';
 import { storyHeader } from '../trace/story.js';
@@ -32,5 +33,9 @@ describe('the world pane', () => {
     const lines = pane([...blocked(1, 1), relay]);
     const senders = lines.slice(1, lines.findIndex((l) => l.startsWith('firewall rule')));
     expect(senders.map((l) => l.split(/\s+/)[0])).toEqual(['home', 'office', 'mobile', 'zombies']);
+  });
+
+  it("logs a rule's counters as running totals", () => {
+    expect(plain(logLine({ kind: 'rule', t: 60, rule: 'lime/block-25', packets: 47316, flows: 9426 }))).toMatch(/rule\s+lime\/block-25 47,316 packets, 9,426 flows so far$/);
   });
 });
