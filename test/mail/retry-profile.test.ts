@@ -18,6 +18,12 @@ describe.each(Object.values(RETRY_PROFILES))('retry profile $name', (profile) =>
 });
 
 describe('retry schedules against REFERENCE.md §3', () => {
+  it('keep a destination dead after a connection failure as the real programs do', () => {
+    // Postfix minimal_backoff_time, Sendmail Timeout.hoststatus, Exim's first host retry gap,
+    // Exchange OutboundConnectionFailureRetryInterval.
+    expect([postfix, sendmail, exim, exchange].map((p) => p.deadFor)).toEqual([300, 30 * MIN, 15 * MIN, 10 * MIN]);
+  });
+
   it('postfix: 5, 10, 20, 40, 80 min, then the 4000 s ceiling on the 300 s scan grid; bounce after 5 days', () => {
     const { attempts, bouncedAt } = attemptSchedule(postfix);
     expect(attempts.slice(0, 7).map((t) => t / MIN)).toEqual([0, 5, 10, 20, 40, 80, 150]);
