@@ -44,6 +44,16 @@ export interface OsProfile {
   readonly maxRto: number;
   /** Data retransmissions before an established connection times out. */
   readonly dataRetries: number;
+  /**
+   * How long an ACK for received data may wait to ride on data going the other way
+   * (delayed ACK, RFC 1122 §4.2.3.2), in seconds.
+   */
+  readonly delayedAck: number;
+  /**
+   * Linux's quick-ACK mode: until this end has answered data promptly (an interactive,
+   * request-response connection), received data is acknowledged at once.
+   */
+  readonly quickAck: boolean;
   /** The error object for `kind` on this OS. */
   errno(kind: ErrnoKind): Errno;
 }
@@ -80,6 +90,8 @@ interface ProfileSpec {
   minRto: number;
   maxRto: number;
   dataRetries: number;
+  delayedAck: number;
+  quickAck?: boolean;
 }
 
 function profile(spec: ProfileSpec): OsProfile {
@@ -88,6 +100,7 @@ function profile(spec: ProfileSpec): OsProfile {
   return Object.freeze({
     rstRetries: 0,
     rstRetryInterval: 0,
+    quickAck: false,
     ...spec,
     synRetransmits: Object.freeze([...spec.synRetransmits]),
     errno: (kind: ErrnoKind) => errno(spec.family, kind),
@@ -112,6 +125,8 @@ export const LINUX: OsProfile = profile({
   minRto: 0.2, // TCP_RTO_MIN, include/net/tcp.h
   maxRto: 120, // TCP_RTO_MAX, include/net/tcp.h
   dataRetries: 15, // tcp_retries2 default, ip-sysctl.rst
+  delayedAck: 0.04, // TCP_DELACK_MIN / TCP_ATO_MIN (HZ/25), include/net/tcp.h
+  quickAck: true, // tcp_in_quickack_mode(), net/ipv4/tcp_input.c
 });
 
 /**
@@ -131,6 +146,8 @@ export const LINUX_CLASSIC: OsProfile = profile({
   minRto: 0.2,
   maxRto: 120,
   dataRetries: 15,
+  delayedAck: 0.04,
+  quickAck: true,
 });
 
 /**
@@ -150,6 +167,7 @@ export const WINDOWS: OsProfile = profile({
   minRto: 0.3, // MinRto default, learn.microsoft.com TCP_INITIAL_RTO_PARAMETERS
   maxRto: 60,
   dataRetries: 5, // TcpMaxDataRetransmissions default
+  delayedAck: 0.2, // TcpDelAckTicks default 2 (200 ms), learn.microsoft.com
 });
 
 /**
@@ -182,6 +200,7 @@ export const MACOS: OsProfile = profile({
   minRto: 0.2,
   maxRto: 64, // TCPTV_REXMTMAX, bsd/netinet/tcp_timer.h
   dataRetries: 12, // TCP_MAXRXTSHIFT
+  delayedAck: 0.1, // TCPTV_DELACK, 100 ms, bsd/netinet/tcp_timer.h
 });
 
 /** Every profile by name. */

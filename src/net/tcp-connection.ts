@@ -3,8 +3,14 @@
  * one application message each, cumulative ACKs, go-back-N retransmission, FIN and RST, with
  * real 32-bit sequence numbers.
  *
- * Not modelled: windows and congestion control (segments go out at once), Nagle, delayed
- * ACKs, TIME_WAIT, options. Reordering cannot happen on the network's FIFO pipes, so an
+ * Received data is acknowledged as real stacks do (RFC 1122 §4.2.3.2): the ACK waits up to
+ * the OS's delayed-ACK time to ride on the reply, goes at once for every second unacknowledged
+ * segment, and, on Linux, goes at once until the connection has shown itself interactive
+ * (quick-ACK mode). So a request-response dialogue such as SMTP carries its ACKs on its
+ * replies, as in a capture of a real session.
+ *
+ * Not modelled: windows and congestion control (segments go out at once), Nagle, TIME_WAIT,
+ * options. Reordering cannot happen on the network's FIFO pipes, so an
  * out-of-order segment (after a loss) is answered with a duplicate ACK and dropped; the
  * sender's timer resends everything unacknowledged.
  *
@@ -86,6 +92,15 @@ export class TcpConnection {
   private peerFin = false;
   private timerId = -1;
   private timerKind = TIMER_NONE;
+  /** The delayed-ACK timer, or -1. */
+  private delackId = -1;
+  private delackFire: (() => void) | null = null;
+  /** Data segments received in order and not acknowledged yet. */
+  private segsUnacked = 0;
+  /** When data last arrived in order (or the connection was established). */
+  private lastRecvAt = 0;
+  /** Linux's pingpong mode: this end answers data promptly, so its ACKs may wait for replies. */
+  private interactive = false;
   private appTimerId = -1;
   private readonly fire: () => void;
   private signal: Signal<ConnectReport> | null = null;
@@ -151,6 +166,9 @@ export class TcpConnection {
   send(payload: Payload): boolean {
     if (!this.writable) return false;
     const seg = tcpSegment(this.localAddress, this.localPort, this.remoteAddress, this.remotePort, TcpFlag.ACK | TcpFlag.PSH, this.sndNxt, this.rcvNxt, payload, this.id);
+    // Data sent soon after data arrived: the connection is interactive (Linux's pingpong
+    // mode, entered in tcp_event_data_sent).
+    if (this.now - this.lastRecvAt < this.os.delayedAck) this.interactive = true;
     this.sndNxt = (this.sndNxt + payload.length) >>> 0;
     this.unacked.push(seg);
     this.transmit(seg);
@@ -299,9 +317,12 @@ export class TcpConnection {
     if (this.isClosed()) return;
 
     const len = seg.length;
+    let inOrder = false;
     if (len > 0) {
       if (seg.seq === this.rcvNxt) {
+        inOrder = true;
         this.rcvNxt = (this.rcvNxt + len) >>> 0;
+        this.lastRecvAt = this.now;
         this.deliver(seg.payload as Payload);
         if (this.isClosed()) return;
       }
@@ -318,7 +339,30 @@ export class TcpConnection {
       this.maybeFullyClosed();
       return;
     }
-    if (len > 0 || seg.has(TcpFlag.FIN)) this.sendAck();
+    if (inOrder) this.ackSoon();
+    else if (len > 0 || seg.has(TcpFlag.FIN)) this.sendAck();
+  }
+
+  /** Acknowledges in-order data now or a little later (see the module's notes). */
+  private ackSoon(): void {
+    if (this.ackedUpTo === this.rcvNxt) return; // a reply has carried it already
+    const os = this.os;
+    if ((os.quickAck && !this.interactive) || ++this.segsUnacked >= 2) {
+      this.sendAck();
+      return;
+    }
+    if (this.delackId < 0) {
+      this.delackFire ??= () => this.onDelack();
+      this.delackId = this.stack.host.network.sim.after(os.delayedAck, this.delackFire);
+    }
+  }
+
+  private onDelack(): void {
+    this.delackId = -1;
+    if (this.isClosed()) return;
+    this.sendAck();
+    // The reply did not come in time: Linux leaves pingpong mode (tcp_delack_timer_handler).
+    this.interactive = false;
   }
 
   private processAck(ack: number): void {
@@ -361,6 +405,7 @@ export class TcpConnection {
 
   private becomeEstablished(): void {
     this.state = 'established';
+    this.lastRecvAt = this.now;
     this.disarm();
     this.clearAppTimer();
   }
@@ -386,6 +431,10 @@ export class TcpConnection {
     if (terminal) {
       this.disarm();
       this.clearAppTimer();
+      if (this.delackId >= 0) {
+        this.stack.host.network.sim.cancel(this.delackId);
+        this.delackId = -1;
+      }
       this.state = 'closed';
       this.stack.forget(this);
     }
@@ -425,7 +474,16 @@ export class TcpConnection {
   }
 
   private transmit(seg: Packet): void {
-    if (seg.has(TcpFlag.ACK)) this.ackedUpTo = seg.ack;
+    if (seg.has(TcpFlag.ACK)) {
+      this.ackedUpTo = seg.ack;
+      if (seg.ack === this.rcvNxt) {
+        this.segsUnacked = 0;
+        if (this.delackId >= 0) {
+          this.stack.host.network.sim.cancel(this.delackId);
+          this.delackId = -1;
+        }
+      }
+    }
     this.stack.host.send(seg);
   }
 
