@@ -4,8 +4,8 @@
  * real 32-bit sequence numbers.
  *
  * Received data is acknowledged as real stacks do (RFC 1122 §4.2.3.2): the ACK waits up to
- * the OS's delayed-ACK time to ride on the reply, goes at once for every second unacknowledged
- * segment, and, on Linux, goes at once until the connection has shown itself interactive
+ * the OS's delayed-ACK time to ride on the reply, goes at once when more than a full-sized
+ * segment is unacknowledged (a long message is many segments on a real wire), and, on Linux, goes at once until the connection has shown itself interactive
  * (quick-ACK mode). So a request-response dialogue such as SMTP carries its ACKs on its
  * replies, as in a capture of a real session.
  *
@@ -45,6 +45,9 @@ export interface TcpHandlers {
 // An RST is accepted only if its sequence number is exactly RCV.NXT; one elsewhere in the
 // window draws a challenge ACK (RFC 5961 §3, REFERENCE.md §1a). No window scaling here.
 const RECEIVE_WINDOW = 65535;
+
+/** Full-sized segment: more unacknowledged data than this is acknowledged at once (RFC 1122 §4.2.3.2). */
+const MSS = 1460;
 
 const TIMER_NONE = 0;
 const TIMER_SYN = 1;
@@ -95,8 +98,8 @@ export class TcpConnection {
   /** The delayed-ACK timer, or -1. */
   private delackId = -1;
   private delackFire: (() => void) | null = null;
-  /** Data segments received in order and not acknowledged yet. */
-  private segsUnacked = 0;
+  /** Bytes received in order and not acknowledged yet. */
+  private bytesUnacked = 0;
   /** When data last arrived in order (or the connection was established). */
   private lastRecvAt = 0;
   /** Linux's pingpong mode: this end answers data promptly, so its ACKs may wait for replies. */
@@ -322,6 +325,7 @@ export class TcpConnection {
       if (seg.seq === this.rcvNxt) {
         inOrder = true;
         this.rcvNxt = (this.rcvNxt + len) >>> 0;
+        this.bytesUnacked += len;
         this.lastRecvAt = this.now;
         this.deliver(seg.payload as Payload);
         if (this.isClosed()) return;
@@ -331,11 +335,22 @@ export class TcpConnection {
     if (seg.has(TcpFlag.FIN) && ((seg.seq + len) >>> 0) === this.rcvNxt && !this.peerFin) {
       this.rcvNxt = (this.rcvNxt + 1) >>> 0;
       this.peerFin = true;
-      this.sendAck();
+      if (this.finSeq < 0) {
+        // Linux enters pingpong mode on a FIN (tcp_fin): its ACK can ride on what the
+        // program sends before it closes in turn, or on that FIN.
+        this.interactive = true;
+        this.ackSoon();
+      } else this.sendAck();
       this.finish('closed', null, false);
       if (this.isClosed()) return;
-      // The peer is done; most programs close their side on EOF, and so do we.
-      if (this.finSeq < 0) this.close();
+      // The peer is done; most programs close their side on EOF, and so do we, once the
+      // program has had its turn at this moment: a server that read QUIT just before the
+      // FIN still sends its 221 first.
+      if (this.finSeq < 0) {
+        this.stack.host.network.sim.after(0, () => {
+          if (this.finSeq < 0 && !this.isClosed()) this.close();
+        });
+      }
       this.maybeFullyClosed();
       return;
     }
@@ -347,7 +362,7 @@ export class TcpConnection {
   private ackSoon(): void {
     if (this.ackedUpTo === this.rcvNxt) return; // a reply has carried it already
     const os = this.os;
-    if ((os.quickAck && !this.interactive) || ++this.segsUnacked >= 2) {
+    if ((os.quickAck && !this.interactive) || this.bytesUnacked > MSS) {
       this.sendAck();
       return;
     }
@@ -477,7 +492,7 @@ export class TcpConnection {
     if (seg.has(TcpFlag.ACK)) {
       this.ackedUpTo = seg.ack;
       if (seg.ack === this.rcvNxt) {
-        this.segsUnacked = 0;
+        this.bytesUnacked = 0;
         if (this.delackId >= 0) {
           this.stack.host.network.sim.cancel(this.delackId);
           this.delackId = -1;
