@@ -53,22 +53,38 @@ export interface ProcessOptions {
 
 const SLOT_BITS = 26;
 const SLOT_SPACE = 2 ** SLOT_BITS; // at most 67M events pending at once
-const GEN_SPACE = 2 ** (52 - SLOT_BITS);
+const GEN_MASK = 2 ** (52 - SLOT_BITS) - 1;
+const KEY_SPACE = 2 ** 53; // keys are exact integers below this
+const MIN_SLOTS = 64;
 const COMPACT_MIN = 1024;
 
 /** Sentinel stored in a slot whose event was cancelled and is still in the heap. */
 const CANCELLED: Handler = () => undefined;
 
+/** The smallest power of two >= n. */
+function pow2AtLeast(n: number): number {
+  let p = MIN_SLOTS;
+  while (p < n) p *= 2;
+  return p;
+}
+
 /** One discrete-event simulation: its own clock, queue and counters. */
 export class Simulation {
   private readonly queue: EventQueue;
-  private readonly clock = new Float64Array(2); // [now, next seq]; typed so writes never box
+  // [now, next seq, seq limit]: typed so that writes never box.
+  private readonly clock = new Float64Array(3);
+  // The slot table, one entry per pending event: its handler in `fns`, and its data and
+  // generation side by side in `meta` ([data, gen] per slot), so that running an event reads
+  // one line of `meta` rather than two arrays. A free slot's data holds the next free slot
+  // (-1 ends the list). The generation counts the slot's events: it moves on when an event
+  // leaves the heap, so an old EventId never matches again. Heap keys are seq * scale + slot,
+  // so a key orders by seq (schedule order) and names its slot in its low bits.
   private fns: (Handler | undefined)[];
-  private data: Float64Array;
-  private gens: Uint32Array;
-  private free: Int32Array;
-  private nFree = 0;
+  private meta: Float64Array;
+  private freeHead = -1;
   private nSlots = 0;
+  private scale: number;
+  private mask: number;
   private nCancelled = 0;
   private stopping = false;
   private running = false;
@@ -81,13 +97,18 @@ export class Simulation {
   observer: EventObserver | null = null;
 
   constructor(options: SimulationOptions = {}) {
-    const cap = Math.max(64, options.capacity ?? 64);
+    const want = options.capacity ?? MIN_SLOTS;
+    if (!(want >= 0 && want <= SLOT_SPACE)) {
+      throw new RangeError(`capacity must be a number from 0 to ${SLOT_SPACE}, got ${want}`);
+    }
+    const cap = Math.max(MIN_SLOTS, Math.ceil(want));
     this.queue = new EventQueue(cap);
     // Filled up front: a packed array that is never grown element by element leaves no garbage.
     this.fns = new Array<Handler | undefined>(cap).fill(undefined);
-    this.data = new Float64Array(cap);
-    this.gens = new Uint32Array(cap);
-    this.free = new Int32Array(cap);
+    this.meta = new Float64Array(2 * cap);
+    this.scale = pow2AtLeast(cap);
+    this.mask = this.scale - 1;
+    this.clock[2] = KEY_SPACE / this.scale;
   }
 
   /** Current simulated time, in seconds. */
@@ -113,11 +134,7 @@ export class Simulation {
 
   /** Schedules `handler(data)` at absolute time `time` (not before `now`). */
   at(time: number, handler: Handler, data = 0): EventId {
-    const now = this.clock[0] as number;
-    if (!(time >= now)) {
-      throw new RangeError(`cannot schedule at t=${time}: it is before now (t=${now})`);
-    }
-    if (time === Infinity) throw new RangeError('cannot schedule an event at infinity');
+    if (!(time >= (this.clock[0] as number)) || time === Infinity) this.badTime(time);
     return this.enqueue(time, handler, data);
   }
 
@@ -136,7 +153,7 @@ export class Simulation {
   cancel(id: EventId): boolean {
     const slot = id % SLOT_SPACE;
     const gen = (id - slot) / SLOT_SPACE;
-    if (slot >= this.nSlots || this.gens[slot] !== gen) return false;
+    if (!(slot >= 0 && slot < this.nSlots) || this.meta[2 * slot + 1] !== gen) return false;
     const fn = this.fns[slot];
     if (fn === undefined || fn === CANCELLED) return false;
     this.fns[slot] = CANCELLED;
@@ -174,106 +191,142 @@ export class Simulation {
     }
     const max = options.maxEvents ?? Infinity;
     if (max <= 0) return 'max-events';
-    const q = this.queue;
-    const clock = this.clock;
-    let done = 0;
     let outcome: RunOutcome = 'empty';
     this.stopping = false;
     this.running = true;
     try {
-      while (q.size > 0) {
-        const t = q.peekTime();
-        if (t > until) {
-          outcome = 'until';
-          break;
-        }
-        const slot = q.peekSlot();
-        q.pop();
-        const fn = this.fns[slot] as Handler;
-        this.fns[slot] = undefined;
-        this.free[this.nFree++] = slot;
-        if (fn === CANCELLED) {
-          this.nCancelled--;
-          continue;
-        }
-        clock[0] = t;
-        const d = this.data[slot] as number;
-        if (this.observer !== null) this.observer(t, this.idOf(slot), fn, d);
-        done++;
-        fn(d);
-        if (this.stopping) {
-          outcome = 'stopped';
-          break;
-        }
-        if (done >= max) {
-          outcome = 'max-events';
-          break;
-        }
-      }
+      outcome = this.loop(until, max);
     } finally {
       this.running = false;
-      this.executed += done;
     }
-    if ((outcome === 'until' || outcome === 'empty') && until !== Infinity) clock[0] = until;
+    if ((outcome === 'until' || outcome === 'empty') && until !== Infinity) this.clock[0] = until;
     return outcome;
   }
 
-  private idOf(slot: number): EventId {
-    return (this.gens[slot] as number) * SLOT_SPACE + slot;
+  // The event loop proper, kept apart from run()'s checks and try/finally so that it stays
+  // small enough for the compiler to inline the queue and the handlers into it.
+  private loop(until: number, max: number): RunOutcome {
+    const q = this.queue;
+    const clock = this.clock;
+    const last = this.executed + max;
+    let outcome: RunOutcome = 'empty';
+    while (q.size > 0) {
+      const t = q.peekTime();
+      if (t > until) {
+        outcome = 'until';
+        break;
+      }
+      const slot = q.peekKey() & this.mask;
+      q.pop();
+      // Free the slot before the handler runs, so that what it schedules can reuse it.
+      const fns = this.fns;
+      const meta = this.meta;
+      const fn = fns[slot] as Handler;
+      const d = meta[2 * slot] as number;
+      const gen = meta[2 * slot + 1] as number;
+      fns[slot] = undefined;
+      meta[2 * slot] = this.freeHead;
+      meta[2 * slot + 1] = (gen + 1) & GEN_MASK;
+      this.freeHead = slot;
+      if (fn === CANCELLED) {
+        this.nCancelled--;
+        continue;
+      }
+      clock[0] = t;
+      if (this.observer !== null) this.observer(t, gen * SLOT_SPACE + slot, fn, d);
+      this.executed++;
+      fn(d);
+      if (this.stopping) {
+        outcome = 'stopped';
+        break;
+      }
+      if (this.executed >= last) {
+        outcome = 'max-events';
+        break;
+      }
+    }
+    return outcome;
+  }
+
+  private badTime(time: number): never {
+    if (time === Infinity) throw new RangeError('cannot schedule an event at infinity');
+    throw new RangeError(`cannot schedule at t=${time}: it is before now (t=${this.clock[0]})`);
   }
 
   private enqueue(time: number, handler: Handler, data: number): EventId {
-    let slot: number;
-    if (this.nFree > 0) slot = this.free[--this.nFree] as number;
-    else {
-      slot = this.nSlots++;
-      if (slot >= this.data.length) this.growSlots();
-    }
-    const gen = ((this.gens[slot] as number) + 1) % GEN_SPACE;
-    this.gens[slot] = gen;
+    let slot = this.freeHead;
+    const meta = this.meta;
+    if (slot >= 0) this.freeHead = (meta[2 * slot] as number) | 0;
+    else slot = this.newSlot();
     this.fns[slot] = handler;
-    this.data[slot] = data;
-    const seq = this.clock[1] as number;
-    this.clock[1] = seq + 1;
-    this.queue.push(time, seq, slot);
-    return gen * SLOT_SPACE + slot;
+    this.meta[2 * slot] = data;
+    const clock = this.clock;
+    let seq = clock[1] as number;
+    if (seq >= (clock[2] as number)) seq = this.rekey(this.scale);
+    clock[1] = seq + 1;
+    this.queue.push(time, seq * this.scale + slot);
+    return (this.meta[2 * slot + 1] as number) * SLOT_SPACE + slot;
   }
 
-  private growSlots(): void {
-    const n = this.data.length * 2;
-    if (n > SLOT_SPACE) throw new RangeError(`more than ${SLOT_SPACE} events pending at once`);
+  /** Takes a never-used slot, growing the table (by half) when it is full. */
+  private newSlot(): number {
+    const slot = this.nSlots++;
+    if (slot < this.fns.length) return slot;
+    if (slot >= SLOT_SPACE) {
+      this.nSlots--;
+      throw new RangeError(`more than ${SLOT_SPACE} events pending at once`);
+    }
+    const n = Math.min(SLOT_SPACE, Math.ceil(slot * 1.5));
     const fns = new Array<Handler | undefined>(n).fill(undefined);
-    for (let i = 0; i < this.nSlots; i++) fns[i] = this.fns[i];
+    for (let i = 0; i < slot; i++) fns[i] = this.fns[i];
     this.fns = fns;
-    const data = new Float64Array(n);
-    data.set(this.data);
-    this.data = data;
-    const gens = new Uint32Array(n);
-    gens.set(this.gens);
-    this.gens = gens;
-    const free = new Int32Array(n);
-    free.set(this.free);
-    this.free = free;
+    const meta = new Float64Array(2 * n);
+    meta.set(this.meta);
+    this.meta = meta;
+    if (n > this.scale) this.rekey(pow2AtLeast(n));
+    return slot;
+  }
+
+  /**
+   * Renumbers the pending events' seqs 0, 1, ... in their order and re-packs the keys with
+   * room for slots below `scale`. Needed when the slot table outgrows the old scale, or when
+   * seq * scale would leave the exact integers (after about 2^53 / scale schedules).
+   * The order of pending events does not change. Returns the next seq.
+   */
+  private rekey(scale: number): number {
+    const mask = this.mask;
+    this.queue.rekey((key, rank) => rank * scale + (key & mask));
+    this.scale = scale;
+    this.mask = scale - 1;
+    const clock = this.clock;
+    clock[1] = this.queue.size;
+    clock[2] = KEY_SPACE / scale;
+    return this.queue.size;
   }
 
   private skipCancelled(): void {
     const q = this.queue;
-    while (q.size > 0 && this.fns[q.peekSlot()] === CANCELLED) {
-      const slot = q.peekSlot();
+    while (q.size > 0) {
+      const slot = q.peekKey() & this.mask;
+      if (this.fns[slot] !== CANCELLED) return;
       q.pop();
-      this.fns[slot] = undefined;
-      this.free[this.nFree++] = slot;
+      this.release(slot);
       this.nCancelled--;
     }
   }
 
+  private release(slot: number): void {
+    this.fns[slot] = undefined;
+    this.meta[2 * slot] = this.freeHead;
+    this.meta[2 * slot + 1] = ((this.meta[2 * slot + 1] as number) + 1) & GEN_MASK;
+    this.freeHead = slot;
+  }
+
   private compact(): void {
+    const mask = this.mask;
     this.queue.retain(
-      (slot) => this.fns[slot] !== CANCELLED,
-      (slot) => {
-        this.fns[slot] = undefined;
-        this.free[this.nFree++] = slot;
-      },
+      (key) => this.fns[key & mask] !== CANCELLED,
+      (key) => this.release(key & mask),
     );
     this.nCancelled = 0;
   }
