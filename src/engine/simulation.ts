@@ -76,13 +76,14 @@ export class Simulation {
   // The slot table, one entry per pending event: its handler in `fns`, and its data and
   // generation side by side in `meta` ([data, gen] per slot), so that running an event reads
   // one line of `meta` rather than two arrays. A free slot's data holds the next free slot
-  // (-1 ends the list). The generation counts the slot's events: it moves on when an event
-  // leaves the heap, so an old EventId never matches again. Heap keys are seq * scale + slot,
-  // so a key orders by seq (schedule order) and names its slot in its low bits.
-  private fns: (Handler | undefined)[];
+  // (-1 ends the list); every slot starts on that list. The generation counts the slot's
+  // events: it moves on when an event leaves the heap, so an old EventId never matches again.
+  // Heap keys are seq * scale + slot, so a key orders by seq (schedule order) and names its
+  // slot in its low bits. A process's resume stores the Process itself as the handler (and
+  // its index as data): the loop calls its `step` directly, with no closure or table between.
+  private fns: (Handler | Process<unknown> | undefined)[];
   private meta: Float64Array;
   private freeHead = -1;
-  private nSlots = 0;
   private scale: number;
   private mask: number;
   private nCancelled = 0;
@@ -104,11 +105,12 @@ export class Simulation {
     const cap = Math.max(MIN_SLOTS, Math.ceil(want));
     this.queue = new EventQueue(cap);
     // Filled up front: a packed array that is never grown element by element leaves no garbage.
-    this.fns = new Array<Handler | undefined>(cap).fill(undefined);
+    this.fns = new Array<Handler | Process<unknown> | undefined>(cap).fill(undefined);
     this.meta = new Float64Array(2 * cap);
     this.scale = pow2AtLeast(cap);
     this.mask = this.scale - 1;
     this.clock[2] = KEY_SPACE / this.scale;
+    this.link(0, cap);
   }
 
   /** Current simulated time, in seconds. */
@@ -147,13 +149,25 @@ export class Simulation {
   }
 
   /**
+   * Schedules the resume of `proc` (whose index in `processes` is `idx`) after `delay`
+   * seconds: what `Process` itself uses. The event is the same as
+   * `after(delay, processes.resume, idx)`, only dispatched without the table.
+   */
+  resumeAfter(delay: number, proc: Process<unknown>, idx: number): EventId {
+    if (!(delay >= 0) || delay === Infinity) {
+      throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
+    }
+    return this.enqueue((this.clock[0] as number) + delay, proc, idx);
+  }
+
+  /**
    * Cancels a pending event. Returns false if it already ran, was already cancelled, or the
    * id is not one of ours.
    */
   cancel(id: EventId): boolean {
     const slot = id % SLOT_SPACE;
     const gen = (id - slot) / SLOT_SPACE;
-    if (!(slot >= 0 && slot < this.nSlots) || this.meta[2 * slot + 1] !== gen) return false;
+    if (!(slot >= 0 && slot < this.fns.length) || this.meta[2 * slot + 1] !== gen) return false;
     const fn = this.fns[slot];
     if (fn === undefined || fn === CANCELLED) return false;
     this.fns[slot] = CANCELLED;
@@ -221,7 +235,7 @@ export class Simulation {
       // Free the slot before the handler runs, so that what it schedules can reuse it.
       const fns = this.fns;
       const meta = this.meta;
-      const fn = fns[slot] as Handler;
+      const fn = fns[slot] as Handler | Process<unknown>;
       const d = meta[2 * slot] as number;
       const gen = meta[2 * slot + 1] as number;
       fns[slot] = undefined;
@@ -233,9 +247,12 @@ export class Simulation {
         continue;
       }
       clock[0] = t;
-      if (this.observer !== null) this.observer(t, gen * SLOT_SPACE + slot, fn, d);
+      if (this.observer !== null) {
+        this.observer(t, gen * SLOT_SPACE + slot, typeof fn === 'function' ? fn : this.processes.resume, d);
+      }
       this.executed++;
-      fn(d);
+      if (typeof fn === 'function') fn(d);
+      else fn.step();
       if (this.stopping) {
         outcome = 'stopped';
         break;
@@ -253,11 +270,10 @@ export class Simulation {
     throw new RangeError(`cannot schedule at t=${time}: it is before now (t=${this.clock[0]})`);
   }
 
-  private enqueue(time: number, handler: Handler, data: number): EventId {
+  private enqueue(time: number, handler: Handler | Process<unknown>, data: number): EventId {
     let slot = this.freeHead;
-    const meta = this.meta;
-    if (slot >= 0) this.freeHead = (meta[2 * slot] as number) | 0;
-    else slot = this.newSlot();
+    if (slot >= 0) this.freeHead = (this.meta[2 * slot] as number) | 0;
+    else slot = this.grow();
     this.fns[slot] = handler;
     this.meta[2 * slot] = data;
     const clock = this.clock;
@@ -268,23 +284,34 @@ export class Simulation {
     return (this.meta[2 * slot + 1] as number) * SLOT_SPACE + slot;
   }
 
-  /** Takes a never-used slot, growing the table (by half) when it is full. */
-  private newSlot(): number {
-    const slot = this.nSlots++;
-    if (slot < this.fns.length) return slot;
-    if (slot >= SLOT_SPACE) {
-      this.nSlots--;
-      throw new RangeError(`more than ${SLOT_SPACE} events pending at once`);
-    }
-    const n = Math.min(SLOT_SPACE, Math.ceil(slot * 1.5));
-    const fns = new Array<Handler | undefined>(n).fill(undefined);
-    for (let i = 0; i < slot; i++) fns[i] = this.fns[i];
+  /**
+   * Grows the slot table by half (it is full: no slot is free) and links the new slots into
+   * the free list; returns the first of them. Kept out of `enqueue`'s way: it runs only when
+   * the table fills up, never in steady state.
+   */
+  private grow(): number {
+    const old = this.fns.length;
+    if (old >= SLOT_SPACE) throw new RangeError(`more than ${SLOT_SPACE} events pending at once`);
+    const n = Math.min(SLOT_SPACE, Math.ceil(old * 1.5));
+    const fns = new Array<Handler | Process<unknown> | undefined>(n).fill(undefined);
+    for (let i = 0; i < old; i++) fns[i] = this.fns[i];
     this.fns = fns;
     const meta = new Float64Array(2 * n);
     meta.set(this.meta);
     this.meta = meta;
+    this.link(old, n);
     if (n > this.scale) this.rekey(pow2AtLeast(n));
+    const slot = this.freeHead;
+    this.freeHead = (meta[2 * slot] as number) | 0;
     return slot;
+  }
+
+  /** Puts the (never used) slots from..to-1 on the free list, lowest first. */
+  private link(from: number, to: number): void {
+    const meta = this.meta;
+    for (let i = from; i < to - 1; i++) meta[2 * i] = i + 1;
+    meta[2 * (to - 1)] = this.freeHead;
+    this.freeHead = from;
   }
 
   /**
