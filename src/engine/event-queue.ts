@@ -8,6 +8,7 @@
  * | push | O(log n) |
  * | peek (time, key) | O(1) |
  * | pop | O(log n) |
+ * | replaceTop (pop, then push) | O(log n) |
  * | retain(keep) (drop entries, rebuild) | O(n) |
  * | rekey(f) (renumber every key, same order) | O(n log n) |
  *
@@ -75,6 +76,14 @@ export class EventQueue {
   pop(): void {
     const n = --this.n;
     if (n > 0) this.sink(0, this.h[2 * n] as number, this.h[2 * n + 1] as number, n);
+  }
+
+  /**
+   * Replaces the earliest entry by (t, key): a pop and a push in one sift-down. Only for a
+   * non-empty queue.
+   */
+  replaceTop(t: number, key: number): void {
+    this.sink(0, t, key, this.n);
   }
 
   /** Puts (t, k) at or below position i of a heap of n entries, moving smaller children up. */

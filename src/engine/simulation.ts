@@ -88,6 +88,8 @@ export class Simulation {
   private mask: number;
   private nCancelled = 0;
   private stopping = false;
+  // While a handler runs: its own event's entry is still at the top of the heap (see loop).
+  private spent = false;
   private running = false;
   private executed = 0;
 
@@ -125,11 +127,12 @@ export class Simulation {
 
   /** Events waiting to run (not counting cancelled ones). */
   get pending(): number {
-    return this.queue.size - this.nCancelled;
+    return this.queue.size - this.nCancelled - (this.spent ? 1 : 0);
   }
 
   /** Time of the next event to run, or Infinity if there is none. */
   peek(): number {
+    this.settle();
     this.skipCancelled();
     return this.queue.peekTime();
   }
@@ -172,7 +175,10 @@ export class Simulation {
     if (fn === undefined || fn === CANCELLED) return false;
     this.fns[slot] = CANCELLED;
     this.nCancelled++;
-    if (this.nCancelled > COMPACT_MIN && 2 * this.nCancelled > this.queue.size) this.compact();
+    if (this.nCancelled > COMPACT_MIN && 2 * this.nCancelled > this.queue.size) {
+      this.settle();
+      this.compact();
+    }
     return true;
   }
 
@@ -212,6 +218,7 @@ export class Simulation {
       outcome = this.loop(until, max);
     } finally {
       this.running = false;
+      this.settle(); // a handler threw before its spent entry was removed
     }
     if ((outcome === 'until' || outcome === 'empty') && until !== Infinity) this.clock[0] = until;
     return outcome;
@@ -231,8 +238,9 @@ export class Simulation {
         break;
       }
       const slot = q.peekKey() & this.mask;
-      q.pop();
-      // Free the slot before the handler runs, so that what it schedules can reuse it.
+      // Free the slot before the handler runs, so that what it schedules can reuse it. The
+      // event's heap entry stays at the top, spent, until the handler's first schedule takes
+      // its place (one sift-down instead of a pop and a push) or the handler returns.
       const fns = this.fns;
       const meta = this.meta;
       const fn = fns[slot] as Handler | Process<unknown>;
@@ -243,6 +251,7 @@ export class Simulation {
       meta[2 * slot + 1] = (gen + 1) & GEN_MASK;
       this.freeHead = slot;
       if (fn === CANCELLED) {
+        q.pop();
         this.nCancelled--;
         continue;
       }
@@ -251,8 +260,13 @@ export class Simulation {
         this.observer(t, gen * SLOT_SPACE + slot, typeof fn === 'function' ? fn : this.processes.resume, d);
       }
       this.executed++;
+      this.spent = true;
       if (typeof fn === 'function') fn(d);
       else fn.step();
+      if (this.spent) {
+        this.spent = false;
+        q.pop();
+      }
       if (this.stopping) {
         outcome = 'stopped';
         break;
@@ -280,7 +294,11 @@ export class Simulation {
     let seq = clock[1] as number;
     if (seq >= (clock[2] as number)) seq = this.rekey(this.scale);
     clock[1] = seq + 1;
-    this.queue.push(time, seq * this.scale + slot);
+    if (this.spent) {
+      // The running event's entry is still at the top: this event takes its place.
+      this.spent = false;
+      this.queue.replaceTop(time, seq * this.scale + slot);
+    } else this.queue.push(time, seq * this.scale + slot);
     return (this.meta[2 * slot + 1] as number) * SLOT_SPACE + slot;
   }
 
@@ -329,6 +347,14 @@ export class Simulation {
     clock[1] = this.queue.size;
     clock[2] = KEY_SPACE / scale;
     return this.queue.size;
+  }
+
+  /** Removes the running event's spent entry from the top of the heap, if it is there. */
+  private settle(): void {
+    if (this.spent) {
+      this.spent = false;
+      this.queue.pop();
+    }
   }
 
   private skipCancelled(): void {
