@@ -256,11 +256,11 @@ export class Simulation {
         continue;
       }
       clock[0] = t;
+      this.spent = true; // from here on, anything that looks at the heap sees past this entry
       if (this.observer !== null) {
         this.observer(t, gen * SLOT_SPACE + slot, typeof fn === 'function' ? fn : this.processes.resume, d);
       }
       this.executed++;
-      this.spent = true;
       if (typeof fn === 'function') fn(d);
       else fn.step();
       if (this.spent) {

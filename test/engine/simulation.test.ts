@@ -259,3 +259,27 @@ describe('Simulation event keys', () => {
     expect(new Simulation({ capacity: 1000.5 }).pending).toBe(0);
   });
 });
+
+describe('Simulation seen from inside a handler', () => {
+  it('does not count or show the running event, whatever the handler does first', () => {
+    const sim = new Simulation();
+    const seen: [string, number, number][] = [];
+    sim.observer = () => seen.push(['observer', sim.pending, sim.peek()]);
+    sim.at(1, () => {
+      seen.push(['a', sim.pending, sim.peek()]);
+      sim.after(0, () => seen.push(['c', sim.pending, sim.peek()]));
+      seen.push(['a2', sim.pending, sim.peek()]);
+    });
+    sim.at(2, () => seen.push(['b', sim.pending, sim.peek()]));
+    sim.run();
+    expect(seen).toEqual([
+      ['observer', 1, 2],
+      ['a', 1, 2],
+      ['a2', 2, 1],
+      ['observer', 1, 2],
+      ['c', 1, 2],
+      ['observer', 0, Infinity],
+      ['b', 0, Infinity],
+    ]);
+  });
+});
