@@ -16,9 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { resourceUsage } from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CommanderError } from 'commander';
 import { DurationError, parseDuration } from '../src/engine/index.js';
-import { benchScenario, scenarioJson, scenarioLine } from './scenario.js';
 import { type Api, runHold, runSessions } from './workloads.js';
 
 const USAGE = `usage:
@@ -145,7 +143,8 @@ function fmtRate(x: number): string {
   return x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : `${(x / 1e3).toFixed(1)} k`;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
+  let scenario = false;
   try {
     const { values, positionals } = parseArgs({
       args: argv,
@@ -175,6 +174,10 @@ function main(argv: string[]): number {
       only({ api: values.api, reps: values.reps }, 'bench scenario');
       if (a === undefined) throw new UsageError('bench scenario needs a scenario FILE');
       if (b !== undefined) throw new UsageError(`bench scenario takes one FILE, got also "${[b, ...rest].join(' ')}"`);
+      scenario = true;
+      // Loaded only here: the scenario runner brings in the whole application (about 25 MB of
+      // memory), which would otherwise weigh on the peak RSS of every hold and sessions run.
+      const { benchScenario, scenarioJson, scenarioLine } = await import('./scenario.js');
       const r = benchScenario(a, {
         ...(values.variant === undefined ? {} : { variant: values.variant }),
         ...(values.seed === undefined ? {} : { seed: values.seed }),
@@ -204,9 +207,12 @@ function main(argv: string[]): number {
       return 2;
     }
     // A bad scenario, variant or world: already reported at its place in the file.
-    if (e instanceof CommanderError && e.code.startsWith('portsim.')) return e.exitCode;
+    if (scenario) {
+      const { CommanderError } = await import('commander');
+      if (e instanceof CommanderError && e.code.startsWith('portsim.')) return e.exitCode;
+    }
     throw e;
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -88,10 +88,11 @@ export class Interrupt extends Error {
 type State = 'pending' | 'done' | 'failed';
 
 /**
- * The live processes of one simulation, by index. Every process resumes through the table's
- * one `resume` handler with its index as the event's data, rather than through a closure of
- * its own: one call target for all processes keeps the kernel's dispatch monomorphic, which
- * measured 30-40 % faster with a hundred thousand processes.
+ * The live processes of one simulation, by index. A process's resume event is, to observers,
+ * the table's one `resume` handler with the process's index as data (the kernel itself
+ * stores the process in the event and calls its `step` directly). One call target for all
+ * processes keeps the kernel's dispatch monomorphic, which measured 30-40 % faster with a
+ * hundred thousand processes than a closure per process.
  */
 export class ProcessTable {
   private readonly list: (Process<unknown> | undefined)[] = [];
@@ -123,7 +124,6 @@ export class Process<R = unknown> implements Waitable {
   readonly name: string;
   private readonly sim: Simulation;
   private readonly body: ProcessBody<R>;
-  private readonly resume: Handler;
   private readonly idx: number;
   private wakeId: EventId = -1;
   private wakeIsSleep = true;
@@ -142,9 +142,8 @@ export class Process<R = unknown> implements Waitable {
     this.sim = sim;
     this.body = body;
     this.name = name;
-    this.resume = sim.processes.resume;
     this.idx = sim.processes.add(this as Process<unknown>);
-    this.wakeId = sim.after(delay, this.resume, this.idx);
+    this.wakeId = sim.resumeAfter(delay, this as Process<unknown>, this.idx);
   }
 
   /** True until the body returns or throws. */
@@ -163,7 +162,7 @@ export class Process<R = unknown> implements Waitable {
     this.waitingOn = null;
     this.input = value;
     this.wakeIsSleep = false;
-    this.wakeId = this.sim.after(0, this.resume, this.idx);
+    this.wakeId = this.sim.resumeAfter(0, this as Process<unknown>, this.idx);
   }
 
   /** For `Waitable`s: the wait failed; resume the process at `now` by throwing `error`. */
@@ -219,7 +218,7 @@ export class Process<R = unknown> implements Waitable {
     }
   }
 
-  /** Runs the body to its next yield. Only the kernel calls this, through `ProcessTable`. */
+  /** Runs the body to its next yield. Only the kernel calls this. */
   step(): void {
     this.wakeId = -1;
     const v = this.input;
@@ -247,7 +246,7 @@ export class Process<R = unknown> implements Waitable {
     const c = r.value;
     if (typeof c === 'number') {
       this.wakeIsSleep = true;
-      this.wakeId = this.sim.after(c, this.resume, this.idx);
+      this.wakeId = this.sim.resumeAfter(c, this as Process<unknown>, this.idx);
     } else if (typeof c === 'object' && c !== null && typeof c.waitBy === 'function') {
       this.waitingOn = c;
       c.waitBy(this);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DiurnalProfile, RandomStreams, type RandomSource, SplitMix64, WeightedChoice } from '../../src/engine/index.js';
+import { DiurnalProfile, mix64, RandomStreams, type RandomSource, SplitMix64, WeightedChoice } from '../../src/engine/index.js';
 
 describe('splitmix64', () => {
   it('gives the reference test vectors for seed 42 (WORKLOADS.md)', () => {
@@ -142,5 +142,26 @@ describe('distributions', () => {
     expect(t).toBeGreaterThanOrEqual(3600); // nothing until midnight
     expect(t).toBeLessThan(7200);
     expect(night.factorAt(3600 + 10)).toBe(24);
+  });
+});
+
+describe('mix64', () => {
+  it('equals the splitmix64 finaliser computed on 64-bit integers', () => {
+    const mask = (1n << 64n) - 1n;
+    const ref = (z0: bigint): bigint => {
+      let z = z0;
+      z = ((z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n) & mask;
+      z = ((z ^ (z >> 27n)) * 0x94d049bb133111ebn) & mask;
+      return z ^ (z >> 31n);
+    };
+    const out = new Int32Array(2);
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: mask }), (z) => {
+        mix64(Number(z >> 32n) | 0, Number(z & 0xffffffffn) | 0, out);
+        const got = (BigInt((out[0] as number) >>> 0) << 32n) | BigInt((out[1] as number) >>> 0);
+        expect(got).toBe(ref(z));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

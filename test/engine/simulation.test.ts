@@ -192,3 +192,94 @@ describe('Simulation control', () => {
     expect(b.now).toBe(0);
   });
 });
+
+describe('Simulation event keys', () => {
+  // Each event's heap key packs its schedule number with its slot. These tests drive the two
+  // cases that renumber the keys of pending events (the slot table outgrowing the key layout,
+  // and the schedule counter running out of exact integers) and check that nothing moves.
+  function fifoRun(sim: Simulation, count: number, cancelEvery: number): { ran: number[]; want: number[] } {
+    const ran: number[] = [];
+    const ids: number[] = [];
+    const want: { t: number; i: number }[] = [];
+    for (let i = 0; i < count; i++) {
+      const t = (i * 7919) % 13;
+      ids.push(sim.at(sim.now + t, (k) => ran.push(k), i));
+      want.push({ t, i });
+    }
+    const cancelled = new Set<number>();
+    for (let i = 0; i < count; i += cancelEvery) {
+      expect(sim.cancel(ids[i] as number)).toBe(true);
+      cancelled.add(i);
+    }
+    sim.run();
+    return {
+      ran,
+      want: want
+        .filter((e) => !cancelled.has(e.i))
+        .sort((a, b) => a.t - b.t || a.i - b.i)
+        .map((e) => e.i),
+    };
+  }
+
+  it('keeps FIFO order and valid ids while the slot table grows from nothing', () => {
+    const sim = new Simulation({ capacity: 0 });
+    const { ran, want } = fifoRun(sim, 20_000, 3);
+    expect(ran).toEqual(want);
+    expect(sim.pending).toBe(0);
+  });
+
+  it('keeps FIFO order when the schedule counter is renumbered mid-run', () => {
+    const sim = new Simulation();
+    const clock = (sim as unknown as { clock: Float64Array }).clock;
+    // Pretend that almost every exact integer has been used: the next schedules renumber.
+    const log: string[] = [];
+    sim.at(1, () => log.push('a'));
+    sim.at(2, () => log.push('b'));
+    const c = sim.at(1, () => log.push('c'));
+    clock[2] = (clock[1] as number) + 1;
+    sim.at(1, () => log.push('d'));
+    sim.at(1, () => log.push('e'));
+    sim.at(1, () => {
+      log.push('f');
+      sim.after(0, () => log.push('g'));
+      sim.after(1, () => log.push('h'));
+    });
+    expect(sim.cancel(c)).toBe(true);
+    sim.run();
+    expect(log).toEqual(['a', 'd', 'e', 'f', 'g', 'b', 'h']);
+    clock[2] = (clock[1] as number) + 2;
+    const { ran, want } = fifoRun(sim, 3000, 5);
+    expect(ran).toEqual(want);
+  });
+
+  it('refuses a capacity that is not a number from 0 to 2^26', () => {
+    expect(() => new Simulation({ capacity: -1 })).toThrow(RangeError);
+    expect(() => new Simulation({ capacity: Number.NaN })).toThrow(RangeError);
+    expect(() => new Simulation({ capacity: 2 ** 27 })).toThrow(RangeError);
+    expect(new Simulation({ capacity: 1000.5 }).pending).toBe(0);
+  });
+});
+
+describe('Simulation seen from inside a handler', () => {
+  it('does not count or show the running event, whatever the handler does first', () => {
+    const sim = new Simulation();
+    const seen: [string, number, number][] = [];
+    sim.observer = () => seen.push(['observer', sim.pending, sim.peek()]);
+    sim.at(1, () => {
+      seen.push(['a', sim.pending, sim.peek()]);
+      sim.after(0, () => seen.push(['c', sim.pending, sim.peek()]));
+      seen.push(['a2', sim.pending, sim.peek()]);
+    });
+    sim.at(2, () => seen.push(['b', sim.pending, sim.peek()]));
+    sim.run();
+    expect(seen).toEqual([
+      ['observer', 1, 2],
+      ['a', 1, 2],
+      ['a2', 2, 1],
+      ['observer', 1, 2],
+      ['c', 1, 2],
+      ['observer', 0, Infinity],
+      ['b', 0, Infinity],
+    ]);
+  });
+});
