@@ -7,6 +7,7 @@
  */
 import { render } from 'ink';
 import type { ReactElement } from 'react';
+import { TraceError } from '../trace/index.js';
 
 const ENTER = '\x1b[?1049h\x1b[H\x1b[2J\x1b[?25l';
 const LEAVE = '\x1b[?25h\x1b[?1049l';
@@ -31,6 +32,11 @@ export async function runFullscreen(element: ReactElement, io: TerminalIo): Prom
   };
   const onCrash = (err: unknown): void => {
     restore();
+    // A damaged trace found while replaying is the input's fault: one line, exit 2.
+    if (err instanceof TraceError) {
+      process.stderr.write(`portsim: ${err.message}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`portsim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(70);
   };

@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
-import { TraceWriter } from '../../src/trace/index.js';
+import { openTrace, TraceError, TraceWriter } from '../../src/trace/index.js';
+import { replayFiles } from '../../src/tui/index.js';
 import { story, storyHeader } from '../trace/story.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portsim-replay-cli-'));
@@ -61,6 +62,26 @@ describe('portsim replay without a terminal', () => {
     expect(r.err).toContain(`portsim: ${bad}: not a portsim trace`);
     const missing = await cli(['replay', join(dir, 'nope.trace')]);
     expect(missing.err).toMatch(/nope\.trace: no such file/);
+  });
+
+  it('checks a small trace whole before opening it, and a large one block by block as it is read', async () => {
+    // Many small blocks, one of them damaged in the middle of the file.
+    const path = join(dir, 'damaged.trace');
+    const w = new TraceWriter(path, storyHeader(), { blockSize: 64 });
+    for (const e of story({ sessions: 200, seed: 9 })) w.write(e);
+    w.close();
+    const bytes = readFileSync(path);
+    bytes.fill(0, Math.floor(bytes.length / 2), Math.floor(bytes.length / 2) + 32);
+    writeFileSync(path, bytes);
+    const whole = await cli(['replay', path]);
+    expect(whole.code).toBe(2);
+    expect(whole.err).toMatch(/damaged\.trace: corrupt: the event block \d+ at byte \d+ fails its checksum/);
+    // Treated as large, it opens without reading every block; the damaged block is reported
+    // with the same error when it is read.
+    const trace = openTrace(path);
+    expect(() => trace.filter(() => false)).toThrow(/event block \d+ at byte \d+ fails its checksum/);
+    trace.close();
+    await expect(replayFiles([path], { stdin: process.stdin, stdout: process.stdout, env: {} }, { plain: true, print: () => undefined, verifyUpTo: 0 })).rejects.toThrow(TraceError);
   });
 });
 
