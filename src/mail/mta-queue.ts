@@ -95,7 +95,7 @@ export class MtaQueue {
   }
 
   /** Whether `destination` is dead now (see the module's notes). */
-  deadNow(destination: string): boolean {
+  private deadNow(destination: string): boolean {
     const d = this.dead.get(destination);
     if (d === undefined) return false;
     if (this.sim.now < d.until) return true;

@@ -5,14 +5,15 @@
  *
  * Received data is acknowledged as real stacks do (RFC 1122 §4.2.3.2): the ACK waits up to
  * the OS's delayed-ACK time to ride on the reply, goes at once when more than a full-sized
- * segment is unacknowledged (a long message is many segments on a real wire), and, on Linux, goes at once until the connection has shown itself interactive
- * (quick-ACK mode). So a request-response dialogue such as SMTP carries its ACKs on its
- * replies, as in a capture of a real session.
+ * segment is unacknowledged (a long message is many segments on a real wire), and, on Linux,
+ * goes at once until the connection has shown itself interactive (quick-ACK mode). So a
+ * request-response dialogue such as SMTP carries its ACKs on its replies, as in a capture of
+ * a real session.
  *
  * Not modelled: windows and congestion control (segments go out at once), Nagle, TIME_WAIT,
- * options. Reordering cannot happen on the network's FIFO pipes, so an
- * out-of-order segment (after a loss) is answered with a duplicate ACK and dropped; the
- * sender's timer resends everything unacknowledged.
+ * options. Reordering cannot happen on the network's FIFO pipes, so an out-of-order segment
+ * (after a loss) is answered with a duplicate ACK and dropped; the sender's timer resends
+ * everything unacknowledged.
  *
  * Applications see four things: `report` (how the connect attempt ended), `onMessage` (each
  * arriving message, in order, once), `onEnd` (exactly once, for every connection, whatever
@@ -372,6 +373,12 @@ export class TcpConnection {
     }
   }
 
+  private cancelDelack(): void {
+    if (this.delackId < 0) return;
+    this.stack.host.network.sim.cancel(this.delackId);
+    this.delackId = -1;
+  }
+
   private onDelack(): void {
     this.delackId = -1;
     if (this.isClosed()) return;
@@ -446,10 +453,7 @@ export class TcpConnection {
     if (terminal) {
       this.disarm();
       this.clearAppTimer();
-      if (this.delackId >= 0) {
-        this.stack.host.network.sim.cancel(this.delackId);
-        this.delackId = -1;
-      }
+      this.cancelDelack();
       this.state = 'closed';
       this.stack.forget(this);
     }
@@ -493,10 +497,7 @@ export class TcpConnection {
       this.ackedUpTo = seg.ack;
       if (seg.ack === this.rcvNxt) {
         this.bytesUnacked = 0;
-        if (this.delackId >= 0) {
-          this.stack.host.network.sim.cancel(this.delackId);
-          this.delackId = -1;
-        }
+        this.cancelDelack();
       }
     }
     this.stack.host.send(seg);
