@@ -6,18 +6,35 @@
  * @module
  */
 import { Command, CommanderError } from 'commander';
-import { addCompareCommand } from './compare.js';
 import { runDemo } from './demo.js';
-import { addExportCommand } from './export.js';
-import { addListCommand } from './list.js';
-import { addRunCommand } from './run.js';
 import { packageVersion } from './package-root.js';
-import { addSchemaCommand } from './schema.js';
-import { addSweepCommand } from './sweep.js';
-import { addValidateCommand } from './validate.js';
 
-/** Builds the command tree; output goes through the given writers so tests can capture it. */
-export function buildProgram(out: (s: string) => void, err: (s: string) => void): Command {
+type Writer = (s: string) => void;
+
+/**
+ * The commands whose modules are loaded on demand, each with what adds it to the program.
+ * Loading all of them (the scenario schema, the run, the what-if jobs, the exporters) takes
+ * about 0.4 s, which `portsim replay` and every other single command need not wait for.
+ */
+const COMMANDS: Readonly<Record<string, (program: Command, out: Writer, err: Writer) => Promise<unknown>>> = {
+  run: async (p, out, err) => (await import('./run.js')).addRunCommand(p, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true }),
+  compare: async (p, out, err) => (await import('./compare.js')).addCompareCommand(p, out, err, { stderrTTY: process.stderr.isTTY === true }),
+  sweep: async (p, out, err) => (await import('./sweep.js')).addSweepCommand(p, out, err, { stderrTTY: process.stderr.isTTY === true }),
+  export: async (p, out, err) => (await import('./export.js')).addExportCommand(p, out, err),
+  validate: async (p, out, err) => (await import('./validate.js')).addValidateCommand(p, out, err),
+  list: async (p, out, err) => (await import('./list.js')).addListCommand(p, out, err),
+  schema: async (p, out, err) => (await import('./schema.js')).addSchemaCommand(p, out, err),
+};
+
+/** The built-in commands, defined here: `replay` and `demo`. */
+const BUILT_IN = new Set(['replay', 'demo']);
+
+/**
+ * Builds the command tree; output goes through the given writers so tests can capture it.
+ * With `only`, just that command is loaded (plus the built-in ones); otherwise all of them,
+ * in the order `--help` lists them.
+ */
+export async function buildProgram(out: Writer, err: Writer, only?: string): Promise<Command> {
   const program = new Command('portsim')
     .description('A discrete-event simulator of ISP port blocking.')
     .version(packageVersion(), '-V, --version')
@@ -53,14 +70,19 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .action(() => {
       out(`${runDemo().join('\n')}\n`);
     });
-  addRunCommand(program, out, err, { isTTY: process.stdout.isTTY === true && process.stdin.isTTY === true, stderrTTY: process.stderr.isTTY === true });
-  addCompareCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
-  addSweepCommand(program, out, err, { stderrTTY: process.stderr.isTTY === true });
-  addExportCommand(program, out, err);
-  addValidateCommand(program, out, err);
-  addListCommand(program, out, err);
-  addSchemaCommand(program, out, err);
+  for (const [name, add] of Object.entries(COMMANDS)) if (only === undefined || only === name) await add(program, out, err);
   return program;
+}
+
+/**
+ * The command `argv` asks for when it names one directly (`portsim run …`), so only its module
+ * need be loaded; undefined for anything else (help, a misspelt command, no command).
+ */
+function commandOf(argv: readonly string[]): string | undefined {
+  const first = argv[0];
+  if (first === undefined) return undefined;
+  if (BUILT_IN.has(first)) return first;
+  return Object.hasOwn(COMMANDS, first) ? first : undefined;
 }
 
 /**
@@ -68,7 +90,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
  * writers; returns the exit code. Bad input ends in a message, never in a stack trace.
  */
 export async function runCli(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const program = buildProgram(out, err);
+  const program = await buildProgram(out, err, commandOf(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return 0;

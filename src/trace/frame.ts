@@ -23,8 +23,11 @@ export const MAGIC = Uint8Array.of(0x89, 0x50, 0x53, 0x54, 0x52, 0x0d, 0x0a, 0x1
 /** The last 8 bytes of a complete trace. */
 export const END_MAGIC = Uint8Array.of(0x50, 0x53, 0x54, 0x52, 0x45, 0x4e, 0x44, 0x0a); // PSTREND\n
 
-/** The version of the layout this code reads and writes. */
-export const FORMAT_VERSION = 1;
+/**
+ * The version of the layout this code writes; it reads every version up to this one.
+ * 2: the index's block entries are binary columns, not JSON rows.
+ */
+export const FORMAT_VERSION = 2;
 
 /** Bytes before the first frame. */
 export const PREAMBLE_SIZE = 12;

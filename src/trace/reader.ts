@@ -29,7 +29,7 @@ import {
 } from './frame.js';
 import { headerProblems, type TraceHeader } from './header.js';
 import { Trace, type BlockStore } from './trace.js';
-import { type BlockMeta, indexFromJson, type TraceIndex } from './trace-index.js';
+import { type BlockMeta, indexFromBytes, type TraceIndex } from './trace-index.js';
 import { TraceError } from './trace-error.js';
 
 /** Options of `openTrace`. */
@@ -189,7 +189,7 @@ function load(store: FileStore, path: string, size: number): Trace {
   const indexRaw = store.inflate(store.frame(indexAt, FrameType.Index, 'index'), 'index');
   let index: TraceIndex;
   try {
-    index = indexFromJson(TEXT.decode(indexRaw));
+    index = indexFromBytes(indexRaw, version);
   } catch (e) {
     store.fail(`corrupt: the index is not readable (${(e as Error).message})`);
   }

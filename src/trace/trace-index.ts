@@ -152,28 +152,75 @@ export class TraceIndexBuilder {
 
 const META_FIELDS = ['offset', 'first', 'count', 't0', 't1', 'kinds', 'flowMin', 'flowMax', 'msgMin', 'msgMax'] as const;
 
-/** The index as JSON text, with block entries as arrays to keep it small. */
-export function indexToJson(index: TraceIndex): string {
-  return JSON.stringify({ ...index, blocks: index.blocks.map((b) => META_FIELDS.map((k) => b[k])) });
+const TEXT_OUT = new TextEncoder();
+const TEXT_IN = new TextDecoder();
+
+/**
+ * The index as bytes (format version 2): a u32 length, the index as JSON text without its
+ * block entries, zero padding to a multiple of 8, then the block entries as ten columns of
+ * little-endian doubles in `META_FIELDS` order. A week of a million subscribers has ~190k
+ * blocks; as JSON rows they took a quarter of a second to parse, as columns a few ms.
+ */
+export function indexToBytes(index: TraceIndex): Uint8Array {
+  const text = TEXT_OUT.encode(JSON.stringify({ ...index, blocks: index.blocks.length }));
+  const head = (4 + text.length + 7) & ~7;
+  const n = index.blocks.length;
+  const out = new Uint8Array(head + META_FIELDS.length * n * 8);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, text.length, true);
+  out.set(text, 4);
+  META_FIELDS.forEach((field, c) => {
+    const base = head + c * n * 8;
+    for (let b = 0; b < n; b++) view.setFloat64(base + b * 8, (index.blocks[b] as BlockMeta)[field], true);
+  });
+  return out;
 }
 
 /**
- * Reads an index from JSON text.
+ * Reads an index written by `indexToBytes` (version 2), or the JSON text of version 1, whose
+ * block entries were rows of numbers.
  *
- * @throws Error saying what is missing when the text is not an index.
+ * @throws Error saying what is missing when the bytes are not an index.
  */
-export function indexFromJson(text: string): TraceIndex {
-  const raw = JSON.parse(text) as Record<string, unknown>;
+export function indexFromBytes(raw: Uint8Array, version: number): TraceIndex {
+  if (version < 2) return checked(JSON.parse(TEXT_IN.decode(raw)) as Record<string, unknown>, rowsOf);
+  if (raw.length < 4) throw new Error('the index is too short');
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const length = view.getUint32(0, true);
+  if (4 + length > raw.length) throw new Error('the index is shorter than its text');
+  const json = JSON.parse(TEXT_IN.decode(raw.subarray(4, 4 + length))) as Record<string, unknown>;
+  return checked(json, (n) => {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error('index field "blocks" is missing');
+    const head = (4 + length + 7) & ~7;
+    if (head + META_FIELDS.length * n * 8 !== raw.length) throw new Error(`the index's block table does not hold ${n} entries`);
+    const col = (c: number, b: number): number => view.getFloat64(head + (c * n + b) * 8, true);
+    const blocks = new Array<BlockMeta>(n);
+    for (let b = 0; b < n; b++) {
+      blocks[b] = { offset: col(0, b), first: col(1, b), count: col(2, b), t0: col(3, b), t1: col(4, b), kinds: col(5, b), flowMin: col(6, b), flowMax: col(7, b), msgMin: col(8, b), msgMax: col(9, b) };
+    }
+    return blocks;
+  });
+}
+
+/** Version 1's block entries: one array of numbers per block. */
+function rowsOf(rows: unknown): BlockMeta[] {
+  if (!Array.isArray(rows)) throw new Error('index field "blocks" is missing');
+  // A literal per row, not Object.fromEntries, which took most of the time to open a long trace.
+  return rows.map((row): BlockMeta => {
+    if (!Array.isArray(row) || row.length !== META_FIELDS.length) throw new Error('an index block entry is malformed');
+    const r = row as number[];
+    return { offset: r[0]!, first: r[1]!, count: r[2]!, t0: r[3]!, t1: r[4]!, kinds: r[5]!, flowMin: r[6]!, flowMax: r[7]!, msgMin: r[8]!, msgMax: r[9]! };
+  });
+}
+
+/** Checks the index's fields, with its block entries read by `blocksOf`. */
+function checked(raw: Record<string, unknown>, blocksOf: (blocks: unknown) => BlockMeta[]): TraceIndex {
   for (const key of ['events', 'end', 'blockSize', 'keyframeEvery'] as const) {
     if (typeof raw[key] !== 'number') throw new Error(`index field "${key}" is missing`);
   }
-  for (const key of ['blocks', 'keyframes', 'markers'] as const) {
+  for (const key of ['keyframes', 'markers'] as const) {
     if (!Array.isArray(raw[key])) throw new Error(`index field "${key}" is missing`);
   }
   if (typeof raw['series'] !== 'object' || typeof raw['final'] !== 'object') throw new Error('index fields "series" and "final" are missing');
-  const blocks = (raw['blocks'] as unknown[]).map((row) => {
-    if (!Array.isArray(row) || row.length !== META_FIELDS.length) throw new Error('an index block entry is malformed');
-    return Object.fromEntries(META_FIELDS.map((k, i) => [k, row[i] as number])) as unknown as BlockMeta;
-  });
-  return { ...(raw as unknown as TraceIndex), blocks };
+  return { ...(raw as unknown as TraceIndex), blocks: blocksOf(raw['blocks']) };
 }

@@ -14,7 +14,7 @@ import { BlockEncoder, toMicros } from './block-codec.js';
 import type { TraceEvent } from './event.js';
 import { BlockCodec, FrameType, type FrameTypeByte, frameHead, preamble, trailer } from './frame.js';
 import type { TraceHeader } from './header.js';
-import { indexToJson, TraceIndexBuilder } from './trace-index.js';
+import { indexToBytes, TraceIndexBuilder } from './trace-index.js';
 
 /** How a trace is cut into blocks and keyframes. */
 export interface TraceLayout {
@@ -120,7 +120,7 @@ export class TraceWriter {
       if (this.pending.length > 0) this.flush();
       const index = this.builder.finish();
       const at = this.offset;
-      this.frame(FrameType.Index, deflateRawSync(TEXT.encode(indexToJson(index))));
+      this.frame(FrameType.Index, deflateRawSync(indexToBytes(index)));
       this.put(trailer(at));
       fsyncSync(fd);
       closeSync(fd);

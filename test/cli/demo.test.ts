@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/cli/demo.js';
-import { buildProgram } from '../../src/cli/main.js';
+import { buildProgram, runCli } from '../../src/cli/main.js';
 
 describe('the built-in demonstration', () => {
   it('shows the Linux SYN schedule ending in a timeout at 131 s, and a reset failing at once', () => {
@@ -16,7 +16,7 @@ describe('the built-in demonstration', () => {
 describe('the command line', () => {
   it('rejects an unknown command with a usage hint and exit code 2', async () => {
     const err: string[] = [];
-    const program = buildProgram(
+    const program = await buildProgram(
       () => undefined,
       (s) => err.push(s),
     );
@@ -30,5 +30,19 @@ describe('the command line', () => {
     } finally {
       process.stderr.write = saved;
     }
+  });
+
+  it('lists every command in its help, and loads a named command alone', async () => {
+    let out = '';
+    expect(await runCli(['--help'], (s) => (out += s), () => undefined)).toBe(0);
+    for (const name of ['replay', 'demo', 'run', 'compare', 'sweep', 'export', 'validate', 'list', 'schema']) expect(out).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    out = '';
+    expect(await runCli(['run', '--help'], (s) => (out += s), () => undefined)).toBe(0);
+    expect(out).toContain('Usage: portsim run');
+    expect(out).toContain('--fidelity');
+    // A misspelt command loads them all, so that the right one can be suggested.
+    let err = '';
+    expect(await runCli(['exprot', 'x.trace'], () => undefined, (s) => (err += s))).toBe(2);
+    expect(err).toContain('(Did you mean export?)');
   });
 });

@@ -25,7 +25,7 @@ const b = writeTrace('b.trace', 'today', 3);
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const program = buildProgram(
+  const program = await buildProgram(
     (s) => out.push(s),
     (s) => err.push(s),
   );

@@ -56,7 +56,7 @@ describe('a damaged trace', () => {
       b.writeUInt16LE(9, 8);
       return b;
     });
-    expect(problem(path)).toMatch(/newer portsim: trace format version 9, this portsim reads up to 1/);
+    expect(problem(path)).toMatch(/newer portsim: trace format version 9, this portsim reads up to 2/);
   });
 
   it('with a flipped bit anywhere is reported as corrupt, never read silently', () => {

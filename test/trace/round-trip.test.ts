@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -94,5 +94,28 @@ describe('the writer', () => {
     expect(readdirSync(dir)).not.toContain('unfinished.trace');
     w.abort();
     expect(readdirSync(dir).filter((f) => f.includes('unfinished.trace'))).toEqual([]);
+  });
+});
+
+describe('a trace of format version 1', () => {
+  // Written by portsim before the index's block entries became binary columns (format 2):
+  // story({ sessions: 40, span: 600, seed: 7 }), blocks of 64, a keyframe every 2 blocks.
+  const old = join(import.meta.dirname, 'fixtures', 'format-1.trace');
+
+  it('still opens, with the same records, index and states as the same trace written today', () => {
+    expect(readFileSync(old).readUInt16LE(8)).toBe(1);
+    const events = story({ sessions: 40, span: 600, seed: 7 });
+    const written = write('format-2.trace', events, { blockSize: 64, keyframeEvery: 2 });
+    expect(readFileSync(written).readUInt16LE(8)).toBe(2);
+    const now = openTrace(written, { verify: true });
+    const then = openTrace(old, { verify: true });
+    expect(then.length).toBe(1161);
+    expect(then.slice(0, then.length)).toEqual(events);
+    expect(then.index.blocks).toHaveLength(19);
+    expect(then.index.blocks).toEqual(now.index.blocks);
+    expect({ ...then.index, blocks: [] }).toEqual({ ...now.index, blocks: [] });
+    for (const at of [0, 100, 640, 1161]) expect(then.stateAt(at)).toEqual(now.stateAt(at));
+    then.close();
+    now.close();
   });
 });
