@@ -107,4 +107,23 @@ describe('greylisting', () => {
     expect(g.check(x, 'a@x', 'c@y', 5 * DAY)).toBe(false);
     expect(g.check(x, 'a@x', 'c@y', 7 * DAY)).toBe(false); // retried too late: starts over
   });
+
+  it('forgets one-off triplets after the retry window and good ones unseen for 35 days', () => {
+    const g = new Greylist({ delay: 300, retryWindow: 2 * DAY });
+    const x = ip(192, 0, 2, 1);
+    expect(g.check(x, 'a@x', 'b@y', 0)).toBe(false);
+    expect(g.check(x, 'a@x', 'b@y', 600)).toBe(true);
+    // A spam run that never retries: a thousand triplets seen once each.
+    for (let i = 0; i < 1000; i++) expect(g.check(ip(203, 0, 113, i % 250), 'spam@z', `u${i}@y`, DAY)).toBe(false);
+    expect(g.size).toBe(1001);
+    // Past their window, the one-offs are gone; the good triplet stays while it keeps being seen.
+    expect(g.check(x, 'a@x', 'b@y', 3.5 * DAY)).toBe(true);
+    expect(g.size).toBe(1);
+    expect(g.check(x, 'a@x', 'b@y', 30 * DAY)).toBe(true);
+    expect(g.check(x, 'a@x', 'b@y', 64 * DAY)).toBe(true);
+    // Unseen for more than 35 days, it is forgotten and greylisted again, as by postgrey.
+    expect(g.check(x, 'a@x', 'b@y', 100 * DAY)).toBe(false);
+    expect(g.size).toBe(1);
+    expect(g.check(x, 'a@x', 'b@y', 100 * DAY + 300)).toBe(true);
+  });
 });
