@@ -16,33 +16,34 @@ import { mix64, seedHalves, type Seed, SplitMix64 } from './splitmix64.js';
 
 /** xoshiro128**: the generator behind every named stream. */
 export class Xoshiro128 extends RandomSource {
-  private readonly s = new Int32Array(4);
+  // Four 32-bit fields rather than an Int32Array: a typed array costs ~200 bytes of its own,
+  // and a run of a million subscribers holds a stream for each.
+  private s0: number;
+  private s1: number;
+  private s2: number;
+  private s3: number;
 
   /** Seeds the four state words; an all-zero state (a fixed point) is replaced by a constant. */
   constructor(a: number, b: number, c: number, d: number) {
     super();
-    this.s[0] = a;
-    this.s[1] = b;
-    this.s[2] = c;
-    this.s[3] = d;
-    if ((a | b | c | d) === 0) this.s[0] = 0x9e3779b9;
+    this.s0 = (a | b | c | d) === 0 ? 0x9e3779b9 | 0 : a | 0;
+    this.s1 = b | 0;
+    this.s2 = c | 0;
+    this.s3 = d | 0;
   }
 
   /** The next 32-bit output, as an unsigned number. */
   next32(): number {
-    const s = this.s;
-    const s0 = s[0] as number;
-    const s1 = s[1] as number;
-    const s2 = s[2] as number;
-    const s3 = s[3] as number;
+    const s0 = this.s0;
+    const s1 = this.s1;
     const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
-    const n2 = s2 ^ s0;
-    const n3 = s3 ^ s1;
-    s[1] = s1 ^ n2;
-    s[0] = s0 ^ n3;
-    s[2] = n2 ^ t;
-    s[3] = rotl(n3, 11);
+    const n2 = this.s2 ^ s0;
+    const n3 = this.s3 ^ s1;
+    this.s1 = s1 ^ n2;
+    this.s0 = s0 ^ n3;
+    this.s2 = n2 ^ t;
+    this.s3 = rotl(n3, 11);
     return r >>> 0;
   }
 
@@ -57,19 +58,23 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
+// Working space of deriveStream, reused: building a world derives a stream per client.
+const SCRATCH = new Int32Array(2);
+const MIXER = new SplitMix64(0);
+
 /**
  * Derives the stream called `name` under `seed`. The same pair always gives the same stream.
  */
 export function deriveStream(seed: Seed, name: string): Xoshiro128 {
   const [hi, lo] = seedHalves(seed);
-  const out = new Int32Array(2);
+  const out = SCRATCH;
   // Absorb the name one UTF-16 unit at a time through the splitmix64 finaliser (a bijection),
   // so that any change to the name or the seed changes every word of the result.
   mix64(hi ^ 0x6a09e667, lo ^ name.length, out);
   for (let i = 0; i < name.length; i++) {
     mix64((out[0] as number) + 0x9e3779b9, (out[1] as number) ^ name.charCodeAt(i), out);
   }
-  const sm = new SplitMix64(0).setState(out[0] as number, out[1] as number);
+  const sm = MIXER.setState(out[0] as number, out[1] as number);
   sm.step();
   const a = sm.hi | 0;
   const b = sm.lo | 0;

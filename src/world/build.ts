@@ -463,17 +463,24 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     const legit = spec.send === undefined ? null : traffic(spec.send.to, ['world', 'clientGroups', gi, 'send', 'to']);
     const spam = spec.zombies === undefined ? null : traffic(spec.zombies.to, ['world', 'clientGroups', gi, 'zombies', 'to']);
     const profile = spec.send === undefined ? null : new DiurnalProfile(typeof spec.send.diurnal === 'string' ? DIURNAL[spec.send.diurnal] : spec.send.diurnal, startOffset(scenario));
+    // A million clients' names: each is its group's prefix joined to one shared digit string,
+    // and the host's name is also its mail account's, so no name is spelt out twice.
+    const hostPrefix = `${spec.name}-`;
+    const linePrefix = `${spec.isp}/${hostPrefix}`;
+    const idPrefix = `${spec.name}/`;
     for (let i = 0; i < spec.count; i++) {
+      const digits = String(i);
+      const hostName = hostPrefix + digits;
       const os = osMix === null ? (osNames[0] as string) : (osNames[osMix.pick(groupRng)] as string);
-      const host = net.addHost({ name: `${spec.name}-${i}`, os });
-      isp.subscribe(host, lc, { subscriber: `${spec.isp}/${spec.name}-${i}` });
+      const host = net.addHost({ name: hostName, os });
+      isp.subscribe(host, lc, { subscriber: linePrefix + digits });
       const client: Client = {
         group: spec.name,
         index: i,
-        id: `${spec.name}/${i}`,
+        id: idPrefix + digits,
         host,
         rng: streams.get(`client/${spec.name}/${i}`),
-        mailClient: mailClient === null ? null : { ...mailClient, ...(mailClient.auth === undefined ? {} : { auth: { ...mailClient.auth, user: `${spec.name}-${i}` } }) },
+        mailClient: mailClient === null ? null : { ...mailClient, ...(mailClient.auth === undefined ? {} : { auth: { ...mailClient.auth, user: hostName } }) },
         location: null,
         failures: 0,
         gaveUp: false,
