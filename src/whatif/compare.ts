@@ -101,11 +101,14 @@ export function variantsToCompare(loaded: LoadedScenario, asked: readonly string
   return names;
 }
 
-/** The runs a comparison needs, variant by variant, seed by seed. */
+/**
+ * The runs a comparison needs, seed by seed, each seed's variants together: a seed's runs then
+ * finish close together, and its messages can be compared and let go (see `CollateralFolder`).
+ */
 export function comparisonJobs(loaded: LoadedScenario, variants: readonly string[], seeds: readonly string[], opts: CompareOptions): RunJob[] {
   const jobs: RunJob[] = [];
-  for (const variant of variants) {
-    for (const seed of seeds) {
+  for (const seed of seeds) {
+    for (const variant of variants) {
       jobs.push({
         index: jobs.length,
         file: loaded.source.file,
@@ -122,12 +125,68 @@ export function comparisonJobs(loaded: LoadedScenario, variants: readonly string
   return jobs;
 }
 
-/** Builds the comparison from its runs' results (one per variant and seed, in job order). */
-export function summarize(loaded: LoadedScenario, variants: readonly string[], seeds: readonly string[], results: readonly JobResult[], opts: CompareOptions = {}): Comparison {
+/**
+ * Compares each seed's messages as soon as its baseline and variant runs are in, then lets
+ * them go: a comparison of large runs would otherwise hold every run's messages at once (a
+ * week of 100,000 subscribers writes millions of messages a run).
+ */
+export class CollateralFolder {
+  private readonly diffs = new Map<string, SeedDiff>();
+  private readonly waiting = new Map<string, JobResult>();
+
+  constructor(
+    private readonly variants: readonly string[],
+    private readonly threshold: number | undefined,
+  ) {}
+
+  /** Takes a run's result; its messages are dropped once every comparison needing them is made. */
+  add(r: JobResult): void {
+    this.waiting.set(`${r.variant}\u0000${r.seed}`, r);
+    const baseline = this.waiting.get(`${this.variants[0] as string}\u0000${r.seed}`);
+    if (baseline === undefined) return;
+    const threshold = this.threshold ?? baseline.lateAfter;
+    let pending = false;
+    for (const v of this.variants.slice(1)) {
+      if (this.diffs.has(`${v}\u0000${r.seed}`)) continue;
+      const run = this.waiting.get(`${v}\u0000${r.seed}`);
+      if (run === undefined) {
+        pending = true;
+        continue;
+      }
+      this.diffs.set(`${v}\u0000${r.seed}`, diffOutcomes(r.seed, baseline.outcomes ?? [], run.outcomes ?? [], threshold, baseline.lateAfter));
+      this.waiting.delete(`${v}\u0000${r.seed}`);
+      delete run.outcomes;
+    }
+    if (!pending) {
+      this.waiting.delete(`${this.variants[0] as string}\u0000${r.seed}`);
+      delete baseline.outcomes;
+    }
+  }
+
+  /** The comparison of `variant` with the baseline on `seed`, once both runs were added. */
+  diff(variant: string, seed: string): SeedDiff {
+    const d = this.diffs.get(`${variant}\u0000${seed}`);
+    if (d === undefined) throw new Error(`the runs of ${variant} and ${this.variants[0] as string} on seed ${seed} were not both added`);
+    return d;
+  }
+}
+
+/**
+ * Builds the comparison from its runs' results (one per variant and seed). Their messages are
+ * compared by `folder` when given (it has seen every result), else here.
+ */
+export function summarize(loaded: LoadedScenario, variants: readonly string[], seeds: readonly string[], results: readonly JobResult[], opts: CompareOptions = {}, folder?: CollateralFolder): Comparison {
   const confidence = opts.confidence ?? CONFIDENCE;
   const byVariant = variants.map((v) => seeds.map((s) => results.find((r) => r.variant === v && r.seed === s) as JobResult));
   const lateAfter = results[0]?.lateAfter ?? 3600;
   const threshold = opts.threshold ?? lateAfter;
+  const diffs =
+    folder ??
+    ((): CollateralFolder => {
+      const f = new CollateralFolder(variants, opts.threshold);
+      for (const r of results) f.add(r);
+      return f;
+    })();
   const figures: FigureComparison[] = FIGURES.map((f) => {
     const values = byVariant.map((runs) => runs.map((r) => r.figures[f.key]));
     const base = values[0] as number[];
@@ -142,11 +201,14 @@ export function summarize(loaded: LoadedScenario, variants: readonly string[], s
       }),
     };
   });
-  const baselineRuns = byVariant[0] as JobResult[];
-  const damage = variants.slice(1).map((variant, i) => {
-    const diffs: SeedDiff[] = (byVariant[i + 1] as JobResult[]).map((r, k) => diffOutcomes(r.seed, (baselineRuns[k] as JobResult).outcomes ?? [], r.outcomes ?? [], threshold, lateAfter));
-    return collateral(variant, variants[0] as string, threshold, diffs);
-  });
+  const damage = variants.slice(1).map((variant) =>
+    collateral(
+      variant,
+      variants[0] as string,
+      threshold,
+      seeds.map((seed) => diffs.diff(variant, seed)),
+    ),
+  );
   return {
     version: COMPARISON_VERSION,
     scenario: { file: loaded.source.file, title: loaded.scenario.title, hash: loaded.source.hash },
@@ -173,7 +235,8 @@ export async function compareVariants(loaded: LoadedScenario, opts: CompareOptio
   const variants = variantsToCompare(loaded, opts.variants);
   const seeds = seedList(opts.seed ?? String(loaded.scenario.seed), opts.seeds ?? 1);
   const jobs = comparisonJobs(loaded, variants, seeds, opts);
-  const outcome = await runJobs(jobs, opts);
+  const folder = new CollateralFolder(variants, opts.threshold);
+  const outcome = await runJobs(jobs, { ...opts, onResult: (r) => folder.add(r) });
   if (outcome.interrupted) return null;
-  return summarize(loaded, variants, seeds, outcome.results, opts);
+  return summarize(loaded, variants, seeds, outcome.results, opts, folder);
 }

@@ -11,6 +11,7 @@ export {
   type ComparedRun,
   compareVariants,
   COMPARISON_VERSION,
+  CollateralFolder,
   comparisonJobs,
   type Comparison,
   type FigureComparison,

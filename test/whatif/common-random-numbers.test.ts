@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
-import { compareVariants, diffOutcomes } from '../../src/whatif/index.js';
+import { CollateralFolder, compareVariants, comparisonJobs, diffOutcomes, type JobResult, runJobs, summarize } from '../../src/whatif/index.js';
 
 const SMALL = 'test/whatif/fixtures/small-isp.yaml';
 
@@ -51,5 +51,31 @@ describe('common random numbers', () => {
     expect(d.unpaired).toBe(0);
     expect(d.worse.length).toBeGreaterThan(0);
     expect(new Set(d.worse.map((m) => m.cause))).toEqual(new Set(['rule lime/block-25']));
+  });
+});
+
+describe('comparing many runs', () => {
+  it('compares each seed as its runs come in, in any order, and lets their messages go', async () => {
+    const loaded = loadScenario(SMALL);
+    const variants = ['base', 'no-block', 'reset'];
+    const seeds = ['7', '8'];
+    const { results } = await runJobs(comparisonJobs(loaded, variants, seeds, {}), { workers: 0 });
+    // Seed by seed, each seed's variants together, so a seed's runs finish close together.
+    expect(results.map((r) => `${r.seed}:${r.variant}`)).toEqual(['7:base', '7:no-block', '7:reset', '8:base', '8:no-block', '8:reset']);
+    const all = summarize(loaded, variants, seeds, structuredClone(results));
+    expect(all.collateral[0]?.better.length).toBeGreaterThan(0); // lifting the block mends mail
+    const folder = new CollateralFolder(variants, undefined);
+    const held = (): number => results.filter((r) => r.outcomes !== undefined).length;
+    // A variant's run arriving before its baseline waits for it; then both are compared.
+    folder.add(results[1] as JobResult);
+    expect(held()).toBe(6);
+    folder.add(results[0] as JobResult);
+    expect(results[1]?.outcomes).toBeUndefined();
+    expect(results[0]?.outcomes).toBeDefined(); // still needed for 'reset'
+    folder.add(results[2] as JobResult);
+    expect(held()).toBe(3);
+    for (const r of [...results.slice(3)].reverse()) folder.add(r);
+    expect(held()).toBe(0);
+    expect(summarize(loaded, variants, seeds, results, {}, folder)).toEqual(all);
   });
 });
