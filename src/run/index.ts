@@ -4,6 +4,6 @@
  * @module
  */
 export { checkExpectations } from './expectations.js';
-export { type ClientFailure, type Decider, type MessageOutcome, messageOutcomes } from './message-outcome.js';
+export { type ClientFailure, type Decider, type MessageOutcome, messageOutcome, messageOutcomes, OutcomeRecorder } from './message-outcome.js';
 export { formatReport } from './report-text.js';
 export { RunInterrupted, type RunOptions, type RunResult, runScenario, runScenarioAsync, setEngineVersion, traceHeader, type TraceSink } from './run.js';

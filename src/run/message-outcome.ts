@@ -77,6 +77,36 @@ function deciderOf(a: Attempt, ruleByFlow: ReadonlyMap<number, string>, flow = a
 }
 
 /**
+ * One message's outcome.
+ *
+ * @param seq how many messages of its class its author wrote before it
+ * @param failed its author's program's failed send, if any
+ * @param ruleByFlow the firewall rule that blocked, reset or redirected each flow it acted on
+ */
+export function messageOutcome(life: MessageLife, seq: number, failed: ClientFailure | undefined, ruleByFlow: ReadonlyMap<number, string>): MessageOutcome {
+  const m = life.message;
+  let decider: Decider | null = null;
+  if (failed !== undefined && life.fate === 'failed') {
+    // The author's program gave up: its own attempt decided, or nothing was tried at all.
+    decider = failed.attempt === null ? { by: 'client', server: '', port: 0, cause: failed.shown } : deciderOf(failed.attempt, ruleByFlow, failed.attempt.flow ?? failed.flow);
+  } else {
+    const a = life.lastFailure();
+    if (a !== undefined) decider = deciderOf(a, ruleByFlow);
+  }
+  return {
+    id: m.id,
+    group: m.group,
+    client: m.client,
+    cls: m.cls,
+    seq,
+    createdAt: m.createdAt,
+    fate: life.fate,
+    delay: life.fate === 'delivered' ? life.endedAt - m.createdAt : null,
+    decider,
+  };
+}
+
+/**
  * The outcome of every message of a run, by id.
  *
  * @param lives the world's message lives
@@ -95,28 +125,40 @@ export function messageOutcomes(
     const author = `${m.group}\0${m.client}\0${m.cls}`;
     const seq = seqs.get(author) ?? 0;
     seqs.set(author, seq + 1);
-    let decider: Decider | null = null;
-    const failed = clientFailures.get(m.id);
-    if (failed !== undefined && life.fate === 'failed') {
-      // The author's program gave up: its own attempt decided, or nothing was tried at all.
-      decider =
-        failed.attempt === null
-          ? { by: 'client', server: '', port: 0, cause: failed.shown }
-          : deciderOf(failed.attempt, ruleByFlow, failed.attempt.flow ?? failed.flow);
-    } else {
-      const a = life.lastFailure();
-      if (a !== undefined) decider = deciderOf(a, ruleByFlow);
-    }
-    return {
-      id: m.id,
-      group: m.group,
-      client: m.client,
-      cls: m.cls,
-      seq,
-      createdAt: m.createdAt,
-      fate: life.fate,
-      delay: life.fate === 'delivered' ? life.endedAt - m.createdAt : null,
-      decider,
-    };
+    return messageOutcome(life, seq, clientFailures.get(m.id), ruleByFlow);
   });
+}
+
+/**
+ * Outcomes recorded as messages end, so that a run need not keep every message's life to
+ * give them (`RunOptions.keepOutcomes`): each message keeps only its place among its
+ * author's messages until it ends, then a small record.
+ */
+export class OutcomeRecorder {
+  private readonly seqs = new Map<string, number>();
+  /** Messages in flight: their place among their author's messages. */
+  private readonly open = new Map<number, number>();
+  private readonly done: MessageOutcome[] = [];
+
+  /** Notes a message as it is written (in the order of writing). */
+  written(life: MessageLife): void {
+    const m = life.message;
+    const author = `${m.group}\0${m.client}\0${m.cls}`;
+    const seq = this.seqs.get(author) ?? 0;
+    this.seqs.set(author, seq + 1);
+    this.open.set(m.id, seq);
+  }
+
+  /** Records the outcome of a message that has ended, or of one still queued at the end. */
+  ended(life: MessageLife, failed: ClientFailure | undefined, ruleByFlow: ReadonlyMap<number, string>): void {
+    const seq = this.open.get(life.message.id);
+    if (seq === undefined) return;
+    this.open.delete(life.message.id);
+    this.done.push(messageOutcome(life, seq, failed, ruleByFlow));
+  }
+
+  /** Every outcome recorded, by message id. */
+  outcomes(): MessageOutcome[] {
+    return [...this.done].sort((a, b) => a.id - b.id);
+  }
 }

@@ -14,7 +14,7 @@ import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, Verdict
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
 import { MailTally, queuedOf } from './mail-tally.js';
-import { type ClientFailure, type MessageOutcome, messageOutcomes } from './message-outcome.js';
+import { type ClientFailure, type MessageOutcome, messageOutcomes, OutcomeRecorder } from './message-outcome.js';
 
 /** Where a run's records go. */
 export interface TraceSink {
@@ -46,6 +46,11 @@ export interface RunOptions {
    * Memory then grows with the number of messages; the report does not need it.
    */
   keepMessages?: boolean;
+  /**
+   * Records each message's outcome as it ends, for `outcomes()`, without keeping its life: what
+   * a comparison needs, at a fraction of `keepMessages`' memory. `lives` stays empty.
+   */
+  keepOutcomes?: boolean;
 }
 
 /** What a run leaves. */
@@ -158,6 +163,8 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   const end = Math.min(scenario.duration, options.until ?? Infinity);
   const lateAfter = options.lateAfter ?? 3600;
   const keep = options.keepMessages === true;
+  // Outcomes recorded as messages end, when they are wanted without the lives.
+  const recorder = !keep && options.keepOutcomes === true ? new OutcomeRecorder() : null;
   const sim = new Simulation();
   const trace = options.trace;
   let lastT = 0;
@@ -206,7 +213,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   const relayRule = new Map<string, string>();
   const ruleNames = new Map<string, string>();
   const consumed = (flow: number | undefined): void => {
-    if (!keep && flow !== undefined) blockedBy.delete(flow);
+    if (!keep && recorder === null && flow !== undefined) blockedBy.delete(flow);
   };
   // Issue 5's records: VPN attempts, locations of roaming clients, workarounds, support calls.
   const extras: Extras = { vpn: new Map(), locationOf: new WeakMap(), locationCounts: new Map(), locations: new Map(), workarounds: new Map(), supportCalls: new Map(), gaveUp: new Map() };
@@ -221,6 +228,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       const m = life.message;
       tally.written(m.group, m.cls);
       if (keep) kept.set(m.id, life);
+      recorder?.written(life);
       stage(life, 'created');
       if (client.location !== null) {
         extras.locationOf.set(life, client.location);
@@ -234,6 +242,10 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       const m = life.message;
       const fate = life.fate as Exclude<MessageLife['fate'], 'queued'>;
       tally.ended(m.group, m.cls, fate, life.endedAt - m.createdAt);
+      if (recorder !== null) {
+        recorder.ended(life, clientFailures.get(m.id), blockedBy);
+        clientFailures.delete(m.id);
+      }
       const loc = extras.locationOf.get(life);
       if (loc === undefined) return;
       const c = extras.locationCounts.get(`${m.group}\u0000${loc}`);
@@ -252,7 +264,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
         consumed(result.flow);
         return;
       }
-      if (keep) clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
+      if (keep || recorder !== null) clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
       const key = `${client.group}/${life.message.cls}`;
       let e = errors.get(key);
       if (e === undefined) errors.set(key, (e = emptyGroupReport('', 'legit', 0).userErrors));
@@ -473,8 +485,11 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   const report = buildReport(loaded, scenario, options.variant ?? null, seed, end, sim.eventsExecuted, lateAfter, world, tally, errors, affected, extras);
   report.expectations = checkExpectations(scenario, options.variant ?? null, report, world, tally);
   for (const x of report.expectations) if (!x.passed) emit({ kind: 'expectation', t: end, name: x.text, ok: false, detail: `measured ${x.actualText}` });
+  // Messages still under way at the end have their outcome as they stand.
+  if (recorder !== null) for (const life of world.lives.values()) recorder.ended(life, clientFailures.get(life.message.id), blockedBy);
   const outcomes = (): MessageOutcome[] => {
-    if (!keep) throw new Error('this run did not keep its messages: run it with keepMessages for their outcomes');
+    if (recorder !== null) return recorder.outcomes();
+    if (!keep) throw new Error('this run did not keep its messages: run it with keepMessages or keepOutcomes for their outcomes');
     return messageOutcomes(kept, clientFailures, blockedBy);
   };
   return { report, world, lives: kept, outcomes };

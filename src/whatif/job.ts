@@ -80,7 +80,7 @@ export function runJob(job: RunJob, cache: ScenarioCache = new Map(), progress?:
     ...(job.until === undefined ? {} : { until: job.until }),
     ...(job.lateAfter === undefined ? {} : { lateAfter: job.lateAfter }),
   };
-  const result = runScenario(loaded, { ...opts, keepMessages: job.outcomes, ...(progress === undefined ? {} : { progress }) });
+  const result = runScenario(loaded, { ...opts, keepOutcomes: job.outcomes, ...(progress === undefined ? {} : { progress }) });
   const r = result.report;
   return {
     index: job.index,

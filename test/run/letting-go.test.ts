@@ -62,4 +62,26 @@ describe('a run that lets go of each message when it ends', () => {
     expect(() => runScenario(loaded, { until: 86400 }).outcomes()).toThrow(/keepMessages/);
     expect(runScenario(loaded, { until: 86400, keepMessages: true }).outcomes().length).toBeGreaterThan(0);
   });
+
+  // What a comparison reads: each outcome recorded as its message ends, the lives let go.
+  const recorded: [string, string | undefined, number | undefined][] = [
+    ['scenarios/lime-stlucia-port25.yaml', undefined, 3 * 86400],
+    ['scenarios/bt-internet-throttle.yaml', undefined, undefined],
+    ['scenarios/tmobile-uk-smtps-resets.yaml', undefined, undefined],
+    ['scenarios/bravo-roaming-office.yaml', undefined, undefined],
+  ];
+  for (const [file, variant, until] of recorded) {
+    it(`records the same outcomes as it goes as from every life kept (${file.slice(10)}${variant === undefined ? '' : ` ${variant}`})`, () => {
+      const loaded = loadScenario(file);
+      const opts = { ...(variant === undefined ? {} : { variant }), ...(until === undefined ? {} : { until }) };
+      const full = runScenario(loaded, { ...opts, keepMessages: true }).outcomes();
+      const lean = runScenario(loaded, { ...opts, keepOutcomes: true });
+      expect(lean.lives.size).toBe(0);
+      const outcomes = lean.outcomes();
+      expect(outcomes).toEqual(full);
+      // Not a trivial equality: there are failures with the rule or reply that decided them.
+      expect(outcomes.some((o) => o.decider?.rule !== undefined || o.decider?.reply !== undefined)).toBe(true);
+      expect(outcomes.some((o) => o.fate === 'delivered')).toBe(true);
+    });
+  }
 });
