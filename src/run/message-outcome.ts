@@ -140,9 +140,13 @@ export class OutcomeRecorder {
   private readonly open = new Map<number, number>();
   private readonly done: MessageOutcome[] = [];
 
+  /** With `only`, the outcomes of that class's messages alone are recorded. */
+  constructor(private readonly only?: TrafficClass) {}
+
   /** Notes a message as it is written (in the order of writing). */
   written(life: MessageLife): void {
     const m = life.message;
+    if (this.only !== undefined && m.cls !== this.only) return;
     const author = `${m.group}\0${m.client}\0${m.cls}`;
     const seq = this.seqs.get(author) ?? 0;
     this.seqs.set(author, seq + 1);

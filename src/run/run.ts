@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Simulation } from '../engine/index.js';
-import type { Attempt, MessageLife, SendResult } from '../mail/index.js';
+import type { Attempt, MessageLife, SendResult, TrafficClass } from '../mail/index.js';
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, FlowBits, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
@@ -48,9 +48,10 @@ export interface RunOptions {
   keepMessages?: boolean;
   /**
    * Records each message's outcome as it ends, for `outcomes()`, without keeping its life: what
-   * a comparison needs, at a fraction of `keepMessages`' memory. `lives` stays empty.
+   * a comparison needs, at a fraction of `keepMessages`' memory. `lives` stays empty. A class
+   * (`legit`) records that class's messages only.
    */
-  keepOutcomes?: boolean;
+  keepOutcomes?: boolean | TrafficClass;
 }
 
 /** What a run leaves. */
@@ -164,7 +165,8 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   const lateAfter = options.lateAfter ?? 3600;
   const keep = options.keepMessages === true;
   // Outcomes recorded as messages end, when they are wanted without the lives.
-  const recorder = !keep && options.keepOutcomes === true ? new OutcomeRecorder() : null;
+  const wanted = options.keepOutcomes ?? false;
+  const recorder = keep || wanted === false ? null : new OutcomeRecorder(wanted === true ? undefined : wanted);
   const sim = new Simulation();
   const trace = options.trace;
   let lastT = 0;

@@ -82,6 +82,8 @@ describe('a run that lets go of each message when it ends', () => {
       // Not a trivial equality: there are failures with the rule or reply that decided them.
       expect(outcomes.some((o) => o.decider?.rule !== undefined || o.decider?.reply !== undefined)).toBe(true);
       expect(outcomes.some((o) => o.fate === 'delivered')).toBe(true);
+      // Asked for one class, it records that class alone.
+      expect(runScenario(loaded, { ...opts, keepOutcomes: 'legit' }).outcomes()).toEqual(full.filter((o) => o.cls === 'legit'));
     });
   }
 });
