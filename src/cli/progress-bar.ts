@@ -13,14 +13,19 @@ export interface ProgressBar {
   done(): void;
 }
 
-/** A progress bar writing through `write`; inert unless `enabled`. */
-export function progressBar(write: (s: string) => void, enabled: boolean): ProgressBar {
+/** Wall-clock seconds. */
+function wallSeconds(): number {
+  return Number(hrtime.bigint()) / 1e9;
+}
+
+/** A progress bar writing through `write`; inert unless `enabled`. `clock` is for tests. */
+export function progressBar(write: (s: string) => void, enabled: boolean, clock: () => number = wallSeconds): ProgressBar {
   if (!enabled) return { update: () => undefined, done: () => undefined };
-  const t0 = Number(hrtime.bigint()) / 1e9;
+  const t0 = clock();
   let shown = false;
   return {
     update(f, note) {
-      const elapsed = Number(hrtime.bigint()) / 1e9 - t0;
+      const elapsed = clock() - t0;
       if (elapsed < 2 || f <= 0) return;
       shown = true;
       const width = 30;

@@ -19,7 +19,7 @@ import { WorldError } from '../world/index.js';
 import { EXIT_INTERRUPTED, EXIT_INVALID, exitWith } from './cli-exit.js';
 import { withInterrupt } from './interrupt.js';
 import { packageVersion } from './package-root.js';
-import { progressBar } from './progress-bar.js';
+import { type ProgressBar, progressBar } from './progress-bar.js';
 
 /** Exit code of a run whose expectations failed. */
 export const EXIT_EXPECTATIONS = 1;
@@ -152,7 +152,22 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
         };
         let writer: TraceWriter | null = null;
         let reached = 0;
-        const bar = progressBar(err, options.stderrTTY);
+        // Building a world of a million clients takes seconds: it has a bar of its own, and the
+        // run's bar starts when the simulation does, so that its ETA is the simulation's.
+        const building = progressBar(err, options.stderrTTY);
+        let running: ProgressBar | null = null;
+        const bar: ProgressBar = {
+          update(f) {
+            if (running === null) {
+              building.done();
+              running = progressBar(err, options.stderrTTY);
+            }
+            running.update(f);
+          },
+          done() {
+            (running ?? building).done();
+          },
+        };
         // Ctrl-C stops the run at its next step, within a simulated minute; the trace written
         // so far is removed. A second Ctrl-C ends the process at once.
         const result = await runOrExitAsync(loaded, err, () => withInterrupt(async (signal) => {
@@ -170,7 +185,8 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
               reached = fraction;
               bar.update(fraction);
             };
-            const r = await runScenarioAsync(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress }, signal);
+            const made = (n: number, total: number): void => building.update(n / total, `building the world: ${n.toLocaleString('en')} of ${total.toLocaleString('en')} clients`);
+            const r = await runScenarioAsync(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress, building: made }, signal);
             try {
               (writer as TraceWriter | null)?.close();
             } catch (e) {

@@ -33,6 +33,8 @@ export interface RunOptions {
   trace?: TraceSink;
   /** Told how far the run has got, from 0 to 1, now and then. */
   progress?: (fraction: number) => void;
+  /** Told how many clients are made, out of how many, while the world is being built. */
+  building?: (made: number, total: number) => void;
   /** Delivery later than this counts as late (default 1 h). */
   lateAfter?: number;
   /**
@@ -364,7 +366,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     },
   };
 
-  const world = buildWorld(sim, scenario, seed, observer, { keepAttempts: keep });
+  const world = buildWorld(sim, scenario, seed, observer, { keepAttempts: keep, ...(options.building === undefined ? {} : { onClients: options.building }) });
 
   // Packet records for the sampled clients' flows (every flow at `packets` fidelity).
   const sample = scenario.fidelity.packetSample;

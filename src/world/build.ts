@@ -225,6 +225,8 @@ function tlsFallback(v: ServerSpec['mta']['tlsFallback']): TlsFallback | undefin
 export interface WorldOptions {
   /** Keep every delivery attempt of each message (default true); without, only its last failure. */
   readonly keepAttempts?: boolean;
+  /** Told how many clients are made, out of how many, now and then while building (a million take seconds). */
+  readonly onClients?: (made: number, total: number) => void;
 }
 
 /**
@@ -450,6 +452,8 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   }
   const groups = new Map<string, WorldGroup>();
   const behaviours = new Map<Client, { behaviour: UserBehaviour; to: Partial<MailClientSpecInput> | null }>();
+  const clientsTotal = w.clientGroups.reduce((n, g) => n + g.count, 0);
+  let clientsMade = 0;
   w.clientGroups.forEach((spec, gi) => {
     const lc = lines.get(`${spec.isp}/${spec.line}`);
     if (lc === undefined) throw new WorldError(['world', 'clientGroups', gi, 'line'], noLineText(w.isps, spec.isp, spec.line));
@@ -469,6 +473,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     const linePrefix = `${spec.isp}/${hostPrefix}`;
     const idPrefix = `${spec.name}/`;
     for (let i = 0; i < spec.count; i++) {
+      if ((++clientsMade & 0x3fff) === 0) options.onClients?.(clientsMade, clientsTotal);
       const digits = String(i);
       const hostName = hostPrefix + digits;
       const os = osMix === null ? (osNames[0] as string) : (osNames[osMix.pick(groupRng)] as string);
@@ -534,6 +539,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     }
     groups.set(spec.name, { spec, clients, zombies: zombieCount });
   });
+  options.onClients?.(clientsMade, clientsTotal);
 
   function traffic(to: Readonly<Record<string, number>>, path: (string | number)[]): { recipients: string[]; choose: WeightedChoice } {
     const domains = Object.keys(to);
