@@ -194,7 +194,9 @@ function load(store: FileStore, path: string, size: number): Trace {
     store.fail(`corrupt: the index is not readable (${(e as Error).message})`);
   }
   let expect = 0;
-  for (const [b, meta] of index.blocks.entries()) {
+  const blocks = index.blocks;
+  for (let b = 0; b < blocks.length; b++) {
+    const meta = blocks[b] as BlockMeta;
     if (meta.first !== expect || meta.offset < PREAMBLE_SIZE || meta.offset >= indexAt) store.fail(`corrupt: the index entry of block ${b} is inconsistent`);
     expect += meta.count;
   }

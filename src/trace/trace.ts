@@ -3,7 +3,7 @@
  * position and by time, and the aggregate state at any position.
  *
  * Seeking costs one keyframe load plus a fold of at most `keyframeEvery × blockSize` records
- * (32,768 by default), whatever the trace's length. Decoded blocks are kept in a small
+ * (16,384 by default), whatever the trace's length. Decoded blocks are kept in a small
  * least-recently-used cache, so playback and scrolling near the cursor decode nothing twice.
  *
  * @module

@@ -40,8 +40,12 @@ export interface TraceWritten {
 /** Default records per block. */
 export const DEFAULT_BLOCK_SIZE = 4096;
 
-/** Default blocks per keyframe. */
-export const DEFAULT_KEYFRAME_EVERY = 8;
+/**
+ * Default blocks per keyframe. A seek folds at most this many blocks from a keyframe: with 8,
+ * the first seek in a 6 GiB trace (its decoder not yet compiled) took 190 ms; with 4, half,
+ * for keyframes that add under 1 % to the file.
+ */
+export const DEFAULT_KEYFRAME_EVERY = 4;
 
 const TEXT = new TextEncoder();
 
