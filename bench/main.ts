@@ -178,6 +178,8 @@ async function main(argv: string[]): Promise<number> {
       // Loaded only here: the scenario runner brings in the whole application (about 25 MB of
       // memory), which would otherwise weigh on the peak RSS of every hold and sessions run.
       const { benchScenario, scenarioJson, scenarioLine } = await import('./scenario.js');
+      // The heap grows as it does under `portsim run`, so that the figures are the command's.
+      (await import('../src/cli/heap.js')).tuneHeap();
       const r = benchScenario(a, {
         ...(values.variant === undefined ? {} : { variant: values.variant }),
         ...(values.seed === undefined ? {} : { seed: values.seed }),

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { runDemo } from './demo.js';
+import { tuneHeap } from './heap.js';
 import { packageVersion } from './package-root.js';
 
 type Writer = (s: string) => void;
@@ -106,6 +107,7 @@ export async function runCli(argv: string[], out: (s: string) => void, err: (s: 
 
 /** Runs the command line with `argv` (without node and the script); returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
+  tuneHeap();
   return runCli(
     argv,
     (s) => process.stdout.write(s),
