@@ -143,10 +143,15 @@ export class OutcomeRecorder {
   /** With `only`, the outcomes of that class's messages alone are recorded. */
   constructor(private readonly only?: TrafficClass) {}
 
+  /** Whether this message's outcome is recorded. */
+  wants(life: MessageLife): boolean {
+    return this.only === undefined || life.message.cls === this.only;
+  }
+
   /** Notes a message as it is written (in the order of writing). */
   written(life: MessageLife): void {
+    if (!this.wants(life)) return;
     const m = life.message;
-    if (this.only !== undefined && m.cls !== this.only) return;
     const author = `${m.group}\0${m.client}\0${m.cls}`;
     const seq = this.seqs.get(author) ?? 0;
     this.seqs.set(author, seq + 1);

@@ -216,8 +216,8 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   // The rule behind the last attempt of each relay to each server (see relayAttempt).
   const relayRule = new Map<string, string>();
   const ruleNames = new Map<string, string>();
-  const consumed = (flow: number | undefined): void => {
-    if (!keep && recorder === null && flow !== undefined) blockedBy.delete(flow);
+  const consumed = (flow: number | undefined, life: MessageLife): void => {
+    if (!keep && flow !== undefined && recorder?.wants(life) !== true) blockedBy.delete(flow);
   };
   // Issue 5's records: VPN attempts, locations of roaming clients, workarounds, support calls.
   const extras: Extras = { vpn: new Map(), locationOf: new WeakMap(), locationCounts: new Map(), locations: new Map(), workarounds: new Map(), supportCalls: new Map(), gaveUp: new Map() };
@@ -265,10 +265,10 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       }
       if (result.ok) {
         stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
-        consumed(result.flow);
+        consumed(result.flow, life);
         return;
       }
-      if (keep || recorder !== null) clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
+      if (keep || recorder?.wants(life) === true) clientFailures.set(life.message.id, { attempt: result.attempt, flow: result.flow, shown: result.shown });
       const key = `${client.group}/${life.message.cls}`;
       let e = errors.get(key);
       if (e === undefined) errors.set(key, (e = emptyGroupReport('', 'legit', 0).userErrors));
@@ -277,7 +277,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       if (a === undefined) affected.set(key, (a = new Set()));
       a.add(client.index);
       const rule = blockedBy.get(result.flow);
-      consumed(result.flow);
+      consumed(result.flow, life);
       stage(life, 'failed', { ...(result.attempt === null ? {} : attemptFields(result.attempt)), by: 'client', cause: result.shown, ...(rule === undefined ? {} : { rule }) });
       emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'error', detail: result.shown });
       onFirst(result.error, client.group, result.attempt?.server);
@@ -309,7 +309,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
         if (rule === undefined) relayRule.delete(path);
         else relayRule.set(path, rule);
       }
-      consumed(attempt.flow);
+      consumed(attempt.flow, life);
       // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
       const st = attempt.result === 'accepted' ? 'accepted' : attempt.result === 'deferred' ? 'deferred' : 'attempt';
       stage(life, st, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
