@@ -74,7 +74,9 @@ export function tracePackets(trace: Trace, write: (micros: number, frame: Uint8A
     let flow = flows.get(e.flow);
     if (flow === undefined) flows.set(e.flow, (flow = { seq: 0, last: new Map() }));
     const sig = signature(e);
-    if (e.from === 'isp' && e.verdict !== undefined && flow.last.get(e.src) === sig) {
+    // A firewall's verdict comes as the judged packet once more (from the sender; traces before
+    // this one said `isp`): it is the same packet on the wire.
+    if (e.verdict !== undefined && flow.last.get(e.src) === sig) {
       summary.duplicates++;
       return;
     }

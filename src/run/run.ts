@@ -398,7 +398,9 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     // cover the whole population; sampled flows get all their packets below.
     if (trace !== undefined && e.type === 'verdict' && e.rule !== null && !recorded.has(e.packet.flow) && !judged.has(e.packet.flow)) {
       judged.add(e.packet.flow);
-      emit({ ...packetEvent(e.packet, e.time, 'isp', clientOf.get(hostNameOf(e.packet.src))), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
+      // The packet is its sender's own, judged on its way: not one the ISP forged.
+      const who = clientOf.get(hostNameOf(e.packet.src));
+      emit({ ...packetEvent(e.packet, e.time, who === undefined ? 'server' : 'client', who), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
     }
     if (trace === undefined || sample <= 0) return;
     if (e.type === 'send') {
@@ -413,7 +415,8 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       const who = clientOf.get(e.host);
       emit(packetEvent(p, e.time, who === undefined ? 'server' : 'client', who));
     } else if (e.type === 'verdict' && e.rule !== null && recorded.has(e.packet.flow) && e.action !== 'accept') {
-      emit({ ...packetEvent(e.packet, e.time, 'isp', undefined), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
+      const from = flowClient.get(e.packet.flow) === e.packet.src ? 'client' : 'server';
+      emit({ ...packetEvent(e.packet, e.time, from, undefined), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
     } else if (e.type === 'inject' && recorded.has(e.packet.flow)) {
       emit({ ...packetEvent(e.packet, e.time, 'isp', undefined), ...(e.rule === null ? {} : { verdict: { isp: e.isp, rule: e.rule, action: 'reset' as const } }) });
     } else if (e.type === 'deliver' && recorded.has(e.packet.flow)) {

@@ -115,6 +115,20 @@ function messageNote(m: MessageEvent): [string, Tone] {
   return [`✉ ${text}`, tone];
 }
 
+/** Positions of packet records whose next record of the same flow is that packet again, with the firewall's verdict. */
+function judgedAgain(events: readonly TraceEvent[]): Set<number> {
+  const out = new Set<number>();
+  const last = new Map<number, number>(); // flow → position of its last packet record
+  const same = (a: PacketEvent, b: PacketEvent): boolean => a.src === b.src && a.dst === b.dst && a.flags === b.flags && a.seq === b.seq && a.ack === b.ack && a.len === b.len;
+  events.forEach((e, i) => {
+    if (e.kind !== 'packet') return;
+    const before = last.get(e.flow);
+    if (e.verdict !== undefined && e.from !== 'isp' && before !== undefined && (events[before] as PacketEvent).verdict === undefined && same(events[before] as PacketEvent, e)) out.add(before);
+    last.set(e.flow, i);
+  });
+  return out;
+}
+
 /** The ladder opened on the record at `index`, `width` columns wide. */
 export function buildLadder(trace: Trace, index: number, width: number): Ladder {
   const records = ladderRecords(trace, index);
@@ -144,12 +158,15 @@ export function buildLadder(trace: Trace, index: number, width: number): Ladder 
   const lanesLine: Line = [seg(padRight('time', TIME), 'title'), seg(laneCells.join(''), 'title')];
 
   const hasPackets = new Set(records.filter((r) => r.event.kind === 'packet').map((r) => (r.event as PacketEvent).flow));
+  const judged = judgedAgain(records.map((r) => r.event));
   const seen = new Set<string>();
   const rows: Line[] = [];
-  for (const { event } of records) {
+  for (const [i, { event }] of records.entries()) {
     let row: [string, Tone] | undefined;
     switch (event.kind) {
       case 'packet': {
+        // A packet recorded as sent and then as judged by a firewall is drawn once, judged.
+        if (judged.has(i)) break;
         const key = `${event.flow}/${event.from}/${event.flags}/${event.seq}/${event.info}`;
         row = packetRow(event, w, event.flags === 'S' && seen.has(key));
         seen.add(key);
