@@ -141,34 +141,39 @@ export class CollateralFolder {
 
   /** Takes a run's result; its messages are dropped once every comparison needing them is made. */
   add(r: JobResult): void {
-    this.waiting.set(`${r.variant}\u0000${r.seed}`, r);
-    const baseline = this.waiting.get(`${this.variants[0] as string}\u0000${r.seed}`);
+    const [base, ...others] = this.variants as [string, ...string[]];
+    this.waiting.set(runKey(r.variant, r.seed), r);
+    const baseline = this.waiting.get(runKey(base, r.seed));
     if (baseline === undefined) return;
-    const threshold = this.threshold ?? baseline.lateAfter;
     let pending = false;
-    for (const v of this.variants.slice(1)) {
-      if (this.diffs.has(`${v}\u0000${r.seed}`)) continue;
-      const run = this.waiting.get(`${v}\u0000${r.seed}`);
+    for (const v of others) {
+      const key = runKey(v, r.seed);
+      if (this.diffs.has(key)) continue;
+      const run = this.waiting.get(key);
       if (run === undefined) {
         pending = true;
         continue;
       }
-      this.diffs.set(`${v}\u0000${r.seed}`, diffOutcomes(r.seed, baseline.outcomes ?? [], run.outcomes ?? [], threshold, baseline.lateAfter));
-      this.waiting.delete(`${v}\u0000${r.seed}`);
+      this.diffs.set(key, diffOutcomes(r.seed, baseline.outcomes ?? [], run.outcomes ?? [], this.threshold ?? baseline.lateAfter, baseline.lateAfter));
+      this.waiting.delete(key);
       delete run.outcomes;
     }
     if (!pending) {
-      this.waiting.delete(`${this.variants[0] as string}\u0000${r.seed}`);
+      this.waiting.delete(runKey(base, r.seed));
       delete baseline.outcomes;
     }
   }
 
   /** The comparison of `variant` with the baseline on `seed`, once both runs were added. */
   diff(variant: string, seed: string): SeedDiff {
-    const d = this.diffs.get(`${variant}\u0000${seed}`);
+    const d = this.diffs.get(runKey(variant, seed));
     if (d === undefined) throw new Error(`the runs of ${variant} and ${this.variants[0] as string} on seed ${seed} were not both added`);
     return d;
   }
+}
+
+function runKey(variant: string, seed: string): string {
+  return `${variant}\u0000${seed}`;
 }
 
 /**
@@ -180,13 +185,11 @@ export function summarize(loaded: LoadedScenario, variants: readonly string[], s
   const byVariant = variants.map((v) => seeds.map((s) => results.find((r) => r.variant === v && r.seed === s) as JobResult));
   const lateAfter = results[0]?.lateAfter ?? 3600;
   const threshold = opts.threshold ?? lateAfter;
-  const diffs =
-    folder ??
-    ((): CollateralFolder => {
-      const f = new CollateralFolder(variants, opts.threshold);
-      for (const r of results) f.add(r);
-      return f;
-    })();
+  let diffs = folder;
+  if (diffs === undefined) {
+    diffs = new CollateralFolder(variants, opts.threshold);
+    for (const r of results) diffs.add(r);
+  }
   const figures: FigureComparison[] = FIGURES.map((f) => {
     const values = byVariant.map((runs) => runs.map((r) => r.figures[f.key]));
     const base = values[0] as number[];
