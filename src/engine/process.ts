@@ -100,6 +100,11 @@ export class ProcessTable {
   /** The handler that resumes process `i`. */
   readonly resume: Handler = (i: number) => (this.list[i] as Process<unknown>).step();
 
+  /** Processes that have started and not yet finished. */
+  get size(): number {
+    return this.list.length - this.free.length;
+  }
+
   /** Registers a process; returns its index. */
   add(p: Process<unknown>): number {
     const i = this.free.pop();

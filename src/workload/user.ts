@@ -4,14 +4,19 @@
  * The program sends one message at a time, so a message written while another is still
  * trying to connect waits its turn, as in a real outbox.
  *
- * Writing and sending are two processes joined by the outbox. When the user writes depends on
- * the user's own random stream only, never on how long sending takes, so two policy variants
- * run with the same seed see the same messages written at the same moments (common random
- * numbers); only what happens to them differs.
+ * When the user writes depends on the user's own random stream only, never on how long
+ * sending takes, so two policy variants run with the same seed see the same messages written
+ * at the same moments (common random numbers); only what happens to them differs.
+ *
+ * A large ISP has a million of these, nearly all idle at any moment, so an idle user costs
+ * one small object and one pending event: writing is a plain event, and the mail program is
+ * a process only while its outbox holds mail. It is started, and picks up each next message,
+ * as one event at the moment the message is there, so events come in the same order as if
+ * the program were always running and waiting on its outbox.
  *
  * @module
  */
-import { type DiurnalProfile, Mailbox, type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
+import { Deque, type DiurnalProfile, type ProcessBody, timeout, type WeightedChoice } from '../engine/index.js';
 import { type MessageLife, submit } from '../mail/index.js';
 import type { Client, ClientSink } from './client.js';
 
@@ -28,31 +33,61 @@ export interface UserTraffic {
   readonly until: number;
 }
 
-/** The user's behaviour, as a process: it writes, and starts the mail program that sends. */
-export function* user(client: Client, traffic: UserTraffic, sink: ClientSink): ProcessBody<void> {
-  const sim = client.host.network.sim;
-  const rng = client.rng;
-  const outbox = new Mailbox<MessageLife>();
-  sim.process(mailProgram(client, outbox, sink), { name: `outbox ${client.id}` });
-  for (;;) {
-    const next = traffic.profile.nextArrival(rng, sim.now, traffic.rate);
-    if (next >= traffic.until) return;
-    yield timeout(next - sim.now);
-    if (client.gaveUp) return;
-    const to = traffic.recipients[traffic.choose.pick(rng)] as string;
-    outbox.put(sink.write(client, 'legit', to, traffic.size));
-  }
+/** Starts a user writing: their first message is drawn now, from their own stream. */
+export function startUser(client: Client, traffic: UserTraffic, sink: ClientSink): void {
+  new User(client, traffic, sink).next();
 }
 
-/** The mail program: sends what is in the outbox, one message at a time, in order. */
-function* mailProgram(client: Client, outbox: Mailbox<MessageLife>, sink: ClientSink): ProcessBody<void> {
-  for (;;) {
-    const life = (yield outbox.get()) as MessageLife;
-    const cfg = client.mailClient;
-    if (cfg === null) continue;
-    const result = yield* submit(client.host, cfg, life.message, {
-      onConnect: (report, flow, target) => sink.connected(client, report, flow, target.name, target.port),
-    });
-    sink.sent(client, life, result);
+class User {
+  /** Messages written and not yet taken by the mail program; made at the first wait. */
+  private outbox: Deque<MessageLife> | null = null;
+  /** True while the mail program runs. */
+  private sending = false;
+  private readonly write = (): void => this.onWrite();
+
+  constructor(
+    private readonly client: Client,
+    private readonly traffic: UserTraffic,
+    private readonly sink: ClientSink,
+  ) {}
+
+  /** Schedules the next message, unless the user has stopped writing by then. */
+  next(): void {
+    const sim = this.client.host.network.sim;
+    const at = this.traffic.profile.nextArrival(this.client.rng, sim.now, this.traffic.rate);
+    if (at < this.traffic.until) sim.at(at, this.write);
+  }
+
+  private onWrite(): void {
+    const { client, traffic } = this;
+    if (client.gaveUp) return;
+    const to = traffic.recipients[traffic.choose.pick(client.rng)] as string;
+    const life = this.sink.write(client, 'legit', to, traffic.size);
+    if (this.sending) (this.outbox ??= new Deque<MessageLife>()).push(life);
+    else {
+      this.sending = true;
+      client.host.network.sim.process(this.program(life), { name: `mail program ${client.id}` });
+    }
+    this.next();
+  }
+
+  /** The mail program: sends `first`, then what is in the outbox, one at a time, in order. */
+  private *program(first: MessageLife): ProcessBody<void> {
+    const { client, sink } = this;
+    let life: MessageLife | undefined = first;
+    while (life !== undefined) {
+      const cfg = client.mailClient;
+      if (cfg !== null) {
+        const result = yield* submit(client.host, cfg, life.message, {
+          onConnect: (report, flow, target) => sink.connected(client, report, flow, target.name, target.port),
+        });
+        sink.sent(client, life, result);
+      }
+      life = this.outbox?.shift();
+      // Taking the next message is a moment of its own, as it is for a program waiting on
+      // its outbox.
+      if (life !== undefined) yield timeout(0);
+    }
+    this.sending = false;
   }
 }

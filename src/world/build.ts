@@ -44,7 +44,7 @@ import {
 } from '../net/index.js';
 import type { GroupSpec, LatencySpec, RuleSpecInput, Scenario, ServerSpec } from '../scenario/index.js';
 import { type VpnAttempt, VpnClient, type VpnClientConfig, VpnGateway, type VpnService } from '../vpn/index.js';
-import { BurstSchedule, type Client, type ClientSink, user, UserBehaviour, zombie } from '../workload/index.js';
+import { BurstSchedule, type Client, type ClientSink, startUser, UserBehaviour, zombie } from '../workload/index.js';
 
 /** What the world tells whoever runs it. Every call happens at the simulated time it describes. */
 export interface WorldObserver {
@@ -534,7 +534,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       }
       if (legit !== null && spec.send !== undefined && profile !== null) {
         const rate = spec.send.spread > 0 ? client.rng.lognormalMeanCv(spec.send.rate, spec.send.spread) : spec.send.rate;
-        sim.process(user(client, { rate, profile, ...legit, size: spec.send.size, until }, sink), { name: `user ${client.id}` });
+        startUser(client, { rate, profile, ...legit, size: spec.send.size, until }, sink);
       }
     }
     groups.set(spec.name, { spec, clients, zombies: zombieCount });
