@@ -18,8 +18,11 @@ export interface MailClientConfig {
   readonly port: number;
   /** `starttls` upgrades (and insists); `implicit` is TLS from the start (465). */
   readonly tls: 'none' | 'starttls' | 'implicit';
-  /** Credentials, if the program authenticates. */
-  readonly auth?: { readonly user: string; readonly password: string };
+  /**
+   * Credentials, if the program authenticates. Without a `user`, the account is named after
+   * the machine (one account per subscriber), so that a group's clients can share one set-up.
+   */
+  readonly auth?: { readonly user?: string; readonly password: string };
 }
 
 /** What the user sees when sending fails, by kind (the report's `userErrors` keys). */
@@ -107,7 +110,7 @@ export function* submit(
       ehloName: host.name,
       tls: cfg.tls,
       verifyCertificate: true,
-      ...(cfg.auth === undefined ? {} : { auth: cfg.auth }),
+      ...(cfg.auth === undefined ? {} : { auth: { user: cfg.auth.user ?? host.name, password: cfg.auth.password } }),
       ...(hooks.onConnect === undefined ? {} : { onConnect: hooks.onConnect }),
     },
     message,

@@ -4,7 +4,7 @@
  * @module
  */
 export type { Client, ClientSink } from './client.js';
-export { startUser, type UserTraffic } from './user.js';
+export { type UserTraffic, Users } from './user.js';
 export { zombie, type ZombieTraffic } from './zombie.js';
 export { type BehaviourConfig, type Reaction, type Reactions, UserBehaviour } from './behaviour.js';
 export { type BurstConfig, BurstSchedule } from './bursts.js';

@@ -20,10 +20,8 @@ import { Deque, type DiurnalProfile, type ProcessBody, timeout, type WeightedCho
 import { type MessageLife, submit } from '../mail/index.js';
 import type { Client, ClientSink } from './client.js';
 
-/** What a user sends. */
+/** What the users of a group send. */
 export interface UserTraffic {
-  /** Mean messages per second for this user. */
-  readonly rate: number;
   readonly profile: DiurnalProfile;
   /** Recipient addresses by weight. */
   readonly recipients: readonly string[];
@@ -33,9 +31,22 @@ export interface UserTraffic {
   readonly until: number;
 }
 
-/** Starts a user writing: their first message is drawn now, from their own stream. */
-export function startUser(client: Client, traffic: UserTraffic, sink: ClientSink): void {
-  new User(client, traffic, sink).next();
+/**
+ * The users of one world. Their writing shares one handler, which finds the user by number,
+ * so that a million waiting users hold no closure each.
+ */
+export class Users {
+  private readonly list: User[] = [];
+  private readonly onWrite = (i: number): void => (this.list[i] as User).write();
+
+  constructor(private readonly sink: ClientSink) {}
+
+  /** Starts a user writing, `rate` messages a second on average: the first is drawn now. */
+  start(client: Client, traffic: UserTraffic, rate: number): void {
+    const u = new User(client, traffic, rate, this.sink, this.onWrite, this.list.length);
+    this.list.push(u);
+    u.next();
+  }
 }
 
 class User {
@@ -43,22 +54,24 @@ class User {
   private outbox: Deque<MessageLife> | null = null;
   /** True while the mail program runs. */
   private sending = false;
-  private readonly write = (): void => this.onWrite();
 
   constructor(
     private readonly client: Client,
     private readonly traffic: UserTraffic,
+    private readonly rate: number,
     private readonly sink: ClientSink,
+    private readonly onWrite: (index: number) => void,
+    private readonly index: number,
   ) {}
 
   /** Schedules the next message, unless the user has stopped writing by then. */
   next(): void {
     const sim = this.client.host.network.sim;
-    const at = this.traffic.profile.nextArrival(this.client.rng, sim.now, this.traffic.rate);
-    if (at < this.traffic.until) sim.at(at, this.write);
+    const at = this.traffic.profile.nextArrival(this.client.rng, sim.now, this.rate);
+    if (at < this.traffic.until) sim.at(at, this.onWrite, this.index);
   }
 
-  private onWrite(): void {
+  write(): void {
     const { client, traffic } = this;
     if (client.gaveUp) return;
     const to = traffic.recipients[traffic.choose.pick(client.rng)] as string;

@@ -44,7 +44,7 @@ import {
 } from '../net/index.js';
 import type { GroupSpec, LatencySpec, RuleSpecInput, Scenario, ServerSpec } from '../scenario/index.js';
 import { type VpnAttempt, VpnClient, type VpnClientConfig, VpnGateway, type VpnService } from '../vpn/index.js';
-import { BurstSchedule, type Client, type ClientSink, startUser, UserBehaviour, zombie } from '../workload/index.js';
+import { BurstSchedule, type Client, type ClientSink, UserBehaviour, Users, zombie } from '../workload/index.js';
 
 /** What the world tells whoever runs it. Every call happens at the simulated time it describes. */
 export interface WorldObserver {
@@ -436,7 +436,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         const to = b.to;
         sim.at(Math.min(sim.now + r.reconfigureIn, until), () => {
           if (client.gaveUp) return;
-          client.mailClient = mailClientConfig(mergeMailClient(client.mailClient, to), `${client.group}-${client.index}`);
+          client.mailClient = mailClientConfig(mergeMailClient(client.mailClient, to));
           client.failures = 0;
           observer.workaround(client, describeMailClient(to));
         });
@@ -446,6 +446,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       observer.connected(client, client.id, report, flow, server, port);
     },
   };
+  const users = new Users(sink);
   const groupDomains = new Map(w.clientGroups.map((g) => [g.name, (g.domain ?? `${g.name}.example`).toLowerCase()]));
   function groupDomain(group: string): string {
     return groupDomains.get(group) as string;
@@ -462,11 +463,12 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     const osNames = typeof spec.os === 'string' ? [spec.os] : Object.keys(spec.os);
     const groupRng = streams.get(`group/${spec.name}`);
     const zombieCount = spec.zombies === undefined ? 0 : Math.round(spec.count * spec.zombies.share);
-    const mailClient = spec.mailClient === undefined ? null : mailClientConfig(spec.mailClient, `${spec.name}`);
+    const mailClient = spec.mailClient === undefined ? null : mailClientConfig(spec.mailClient);
     const clients: Client[] = [];
     const legit = spec.send === undefined ? null : traffic(spec.send.to, ['world', 'clientGroups', gi, 'send', 'to']);
     const spam = spec.zombies === undefined ? null : traffic(spec.zombies.to, ['world', 'clientGroups', gi, 'zombies', 'to']);
     const profile = spec.send === undefined ? null : new DiurnalProfile(typeof spec.send.diurnal === 'string' ? DIURNAL[spec.send.diurnal] : spec.send.diurnal, startOffset(scenario));
+    const userTraffic = legit === null || profile === null || spec.send === undefined ? null : { profile, ...legit, size: spec.send.size, until };
     // A million clients' names: each is its group's prefix joined to one shared digit string,
     // and the host's name is also its mail account's, so no name is spelt out twice.
     const hostPrefix = `${spec.name}-`;
@@ -485,7 +487,8 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         id: idPrefix + digits,
         host,
         rng: streams.get(`client/${spec.name}/${i}`),
-        mailClient: mailClient === null ? null : { ...mailClient, ...(mailClient.auth === undefined ? {} : { auth: { ...mailClient.auth, user: hostName } }) },
+        // The group's set-up, shared: its AUTH account is named after each client's machine.
+        mailClient,
         location: null,
         failures: 0,
         gaveUp: false,
@@ -519,7 +522,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         const adapt =
           za === undefined
             ? undefined
-            : { after: za.after, ...(za.to === undefined ? {} : { to: mailClientConfig(za.to, `${spec.name}-${i}`) }), ...(za.slowDown === undefined ? {} : { slowDown: za.slowDown }) };
+            : { after: za.after, ...(za.to === undefined ? {} : { to: mailClientConfig(za.to) }), ...(za.slowDown === undefined ? {} : { slowDown: za.slowDown }) };
         // The zombie draws from a stream of its own, not the machine's, which its user draws
         // from: however the spam goes (bursts, throttles, slowing down), the user's mail is
         // written at the same moments in every variant.
@@ -532,9 +535,8 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
           { name: `zombie ${client.id}` },
         );
       }
-      if (legit !== null && spec.send !== undefined && profile !== null) {
-        const rate = spec.send.spread > 0 ? client.rng.lognormalMeanCv(spec.send.rate, spec.send.spread) : spec.send.rate;
-        startUser(client, { rate, profile, ...legit, size: spec.send.size, until }, sink);
+      if (userTraffic !== null && spec.send !== undefined) {
+        users.start(client, userTraffic, spec.send.spread > 0 ? client.rng.lognormalMeanCv(spec.send.rate, spec.send.spread) : spec.send.rate);
       }
     }
     groups.set(spec.name, { spec, clients, zombies: zombieCount });
@@ -638,12 +640,13 @@ function noLineText(isps: Scenario['world']['isps'], isp: string, line: string):
   return `ISP '${isp}' sells no line class '${line}'${have.length > 0 ? `; it sells ${have.join(', ')}` : ''}`;
 }
 
-function mailClientConfig(spec: NonNullable<GroupSpec['mailClient']>, user: string): MailClientConfig {
+/** A mail program's set-up; its AUTH account is named after the machine it runs on. */
+function mailClientConfig(spec: NonNullable<GroupSpec['mailClient']>): MailClientConfig {
   return {
     server: spec.server,
     port: spec.port,
     tls: spec.tls,
-    ...(spec.auth === 'none' ? {} : { auth: { user, password: spec.auth === 'valid' ? PASSWORD : 'wrong' } }),
+    ...(spec.auth === 'none' ? {} : { auth: { password: spec.auth === 'valid' ? PASSWORD : 'wrong' } }),
   };
 }
 
@@ -723,7 +726,7 @@ function applyChanges(scenario: Scenario, sim: Simulation, groups: Map<string, W
         if (order >= c.share) return;
         const at = c.at + (c.over > 0 ? (order / c.share) * c.over : 0);
         sim.at(Math.min(at, scenario.duration), () => {
-          client.mailClient = mailClientConfig(mergeMailClient(client.mailClient, mc), `${client.group}-${client.index}`);
+          client.mailClient = mailClientConfig(mergeMailClient(client.mailClient, mc));
         });
       });
       return;

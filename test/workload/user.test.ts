@@ -78,4 +78,41 @@ describe('a user and their mail program', () => {
     expect(sim.pending).toBe(500);
     expect(sim.processes.size).toBe(0);
   });
+
+  it('logs in to the submission server with an account of its own', () => {
+    // Twenty subscribers share their group's mail set-up, and the server allows each account
+    // 5 messages an hour: as one account they would be turned away within minutes.
+    const text = `
+title: one account each
+duration: 3h
+world:
+  isps:
+    - { name: home-isp, prefixes: [10.81.0.0/16], lines: [{ name: adsl }] }
+    - { name: hosting, prefixes: [192.0.2.0/24] }
+  servers:
+    - name: smtp.home.example
+      isp: hosting
+      role: submission
+      listen: [{ port: 587, tls: starttls, auth: required }]
+      auth: true
+      limits: { perUser: 5/hour }
+    - { name: mx.dest.example, isp: hosting, domains: [dest.example], listen: [{ port: 25 }] }
+  clientGroups:
+    - name: home
+      isp: home-isp
+      line: adsl
+      count: 20
+      send: { rate: 1/hour, diurnal: flat, to: { dest.example: 100% } }
+      mailClient: { server: smtp.home.example, port: 587, tls: starttls, auth: valid }
+`;
+    const sim = new Simulation();
+    const decisions = { accepted: 0, deferred: 0, rejected: 0 };
+    const observer = new Proxy({} as WorldObserver, {
+      get: (_, name) => (name === 'serverDecision' ? (server: string, what: keyof typeof decisions) => server === 'smtp.home.example' && decisions[what]++ : () => undefined),
+    });
+    buildWorld(sim, load('accounts.yaml', text).scenario, 1, observer);
+    sim.run({ until: 3 * 3600 });
+    expect(decisions.accepted).toBeGreaterThan(30);
+    expect(decisions.deferred + decisions.rejected).toBe(0);
+  });
 });
