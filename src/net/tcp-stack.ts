@@ -148,12 +148,14 @@ export class TcpStack {
     const k = conn.localPort * 65536 + conn.remotePort;
     if (byPorts.get(k) !== conn) return;
     byPorts.delete(k);
-    if (byPorts.size === 0) conns.delete(conn.remoteAddress);
+    // Empty tables are let go: a Map keeps the room it once grew to, and a million
+    // subscribers each with a connection behind them would hold two each.
+    if (byPorts.size === 0 && conns.delete(conn.remoteAddress) && conns.size === 0) this.connTable = null;
     const ports = this.portTable;
     if (conn.isClient && ports !== null) {
       const n = (ports.get(conn.localPort) ?? 1) - 1;
-      if (n <= 0) ports.delete(conn.localPort);
-      else ports.set(conn.localPort, n);
+      if (n > 0) ports.set(conn.localPort, n);
+      else if (ports.delete(conn.localPort) && ports.size === 0) this.portTable = null;
     }
   }
 
