@@ -379,8 +379,18 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     if (s === undefined) inSample.set(hostName, (s = createHash('sha1').update(hostName).digest().readUInt32BE(0) / 2 ** 32 < sample));
     return s;
   };
-  const clientOf = new Map<string, { group: string; client: string }>();
-  for (const g of world.groups.values()) for (const c of g.clients) clientOf.set(c.host.name, { group: c.group, client: c.id });
+  // The client a host name belongs to, found from the name (a group's prefix and the client's
+  // index) rather than from a table of every subscriber; only hosts with packets recorded ask.
+  const groupByPrefix = new Map([...world.groups.values()].map((g) => [`${g.spec.name}-`, g]));
+  const clientsSeen = new Map<string, { group: string; client: string } | undefined>();
+  const clientOf = (hostName: string): { group: string; client: string } | undefined => {
+    if (clientsSeen.has(hostName)) return clientsSeen.get(hostName);
+    const cut = hostName.lastIndexOf('-') + 1;
+    const c = groupByPrefix.get(hostName.slice(0, cut))?.clients[Number(hostName.slice(cut))];
+    const who = c !== undefined && c.host.name === hostName ? { group: c.group, client: c.id } : undefined;
+    clientsSeen.set(hostName, who);
+    return who;
+  };
   const recorded = new FlowBits();
   const hostNameOf = (address: number): string => world.net.hostAt(address)?.name ?? '';
   // The client end of each recorded TCP flow (the source of its latest SYN).
@@ -399,7 +409,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     if (trace !== undefined && e.type === 'verdict' && e.rule !== null && !recorded.has(e.packet.flow) && !judged.has(e.packet.flow)) {
       judged.add(e.packet.flow);
       // The packet is its sender's own, judged on its way: not one the ISP forged.
-      const who = clientOf.get(hostNameOf(e.packet.src));
+      const who = clientOf(hostNameOf(e.packet.src));
       emit({ ...packetEvent(e.packet, e.time, who === undefined ? 'server' : 'client', who), verdict: { isp: e.isp, rule: e.rule, action: verdictAction(e.action) } });
     }
     if (trace === undefined || sample <= 0) return;
@@ -412,7 +422,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
         if (recorded.has(p.flow)) flowClient.set(p.flow, p.src);
       } else if (p.protocol !== IpProtocol.TCP && sampled(e.host)) recorded.add(p.flow);
       if (!recorded.has(p.flow)) return;
-      const who = clientOf.get(e.host);
+      const who = clientOf(e.host);
       emit(packetEvent(p, e.time, who === undefined ? 'server' : 'client', who));
     } else if (e.type === 'verdict' && e.rule !== null && recorded.has(e.packet.flow) && e.action !== 'accept') {
       const from = flowClient.get(e.packet.flow) === e.packet.src ? 'client' : 'server';
