@@ -85,8 +85,9 @@ function headerLine(traces: readonly Trace[], s: ReplayState, width: number): Li
   const what = traces.length === 2 ? `${h.variant} vs ${(traces[1] as Trace).header.variant} · ${h.title}` : `variant ${h.variant} · ${h.title}`;
   const right = `${simulatedDate(h.start, s.t)}  +${duration(s.t)}  ${speedLabel(s.speed)}  ${s.playing ? '▶ playing' : '⏸ paused'} `;
   const left = ` portsim · ${what}`;
-  const room = Math.max(0, width - right.length);
-  return [...fit([seg(left, 'title')], room), seg(right, s.playing ? 'ok' : 'warn')];
+  // Two spaces always part the title from the clock, however long the title.
+  const room = Math.max(0, width - right.length - 2);
+  return [...fit([seg(left, 'title')], room), seg('  '), seg(right, s.playing ? 'ok' : 'warn')];
 }
 
 function Timeline({ trace, state, width, theme }: { trace: Trace; state: ReplayState; width: number; theme: Theme }) {

@@ -23,6 +23,18 @@ describe('the replay', () => {
     expect(f.split('\n').length).toBe(29);
   });
 
+  it('keeps the title apart from the clock, however long the title', async () => {
+    const title = 'Benchmark: an ISP of 1,000,000 subscribers for a week';
+    const long = memoryTrace({ ...storyHeader(), title }, story({ sessions: 4 }), { blockSize: 64 });
+    for (const width of [100, 106, 110, 120]) {
+      const t = renderTui([long], width, 30);
+      const header = (await t.until((f) => f.includes('⏸ paused'))).split('\n')[0] as string;
+      expect(header).toMatch(/^ portsim · variant proposed · Benchmark: an ISP of .* {2}2009-09-12 08:00:00 /);
+      expect(header).not.toMatch(/\S2009-09-12/);
+      cleanup();
+    }
+  });
+
   it('plays on the clock, and stops at a question until it is answered', async () => {
     const t = renderTui([trace]);
     await t.press(' ', (f) => f.includes('▶ playing'));
