@@ -5,8 +5,9 @@
  * the path can read.
  *
  * Every payload also carries its meaning as `data` (a parsed command or reply), so the other
- * end never parses text; a middlebox that rewrites the text (STARTTLS stripping) rewrites
- * what the other end reads too, because the reader takes the text when there is one.
+ * end need not parse text it wrote itself; a middlebox that rewrites the text (STARTTLS
+ * stripping) rewrites what the other end reads too, because a rewritten payload is read from
+ * its text, as is one that carries no meaning of its own.
  *
  * @module
  */
@@ -73,27 +74,30 @@ export function multilinePayload(code: number, lines: readonly string[], encrypt
 }
 
 /**
- * Reads a reply payload. When the payload has text, the text is the truth (it may have been
- * rewritten on the way); otherwise the reply it carries is.
+ * Reads a reply payload: the reply it carries, unless its text was rewritten on the way or it
+ * carries none, when the text is parsed. (The encoders above write text that parses to exactly
+ * the reply they carry.)
  */
 export function readReply(p: Payload): SmtpReplyLines | null {
-  if (p.text !== null) return parseReplyText(p.text);
   const d = p.data as SmtpReplyLines | undefined;
-  return d !== undefined && typeof d === 'object' && 'code' in d ? d : null;
+  const carried = d !== undefined && d !== null && typeof d === 'object' && 'code' in d;
+  if (p.text !== null && (p.rewritten || !carried)) return parseReplyText(p.text);
+  return carried ? d : null;
 }
 
-/** Reads a command payload (text first, as for replies). */
+/** Reads a command payload (as for replies: the text when rewritten or when nothing rides along). */
 export function readCommand(p: Payload): SmtpCommand | null {
   const d = p.data as SmtpCommand | undefined;
   if (d?.verb === '.') return d; // message content: its text is headers, not a command
-  if (p.text !== null) {
+  const carried = d !== undefined && d !== null && typeof d === 'object' && 'verb' in d;
+  if (p.text !== null && (p.rewritten || !carried)) {
     const line = p.text.replace(/\r?\n$/, '');
     const sp = line.indexOf(' ');
     const verb = (sp < 0 ? line : line.slice(0, sp)).toUpperCase();
     const arg = sp < 0 ? '' : line.slice(sp + 1);
     return d?.message === undefined ? { verb, arg } : { verb, arg, message: d.message };
   }
-  return d !== undefined && typeof d === 'object' && 'verb' in d ? d : null;
+  return carried ? d : null;
 }
 
 /** Parses "250-a\r\n250-b\r\n250 c\r\n" into its code and lines. */

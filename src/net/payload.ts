@@ -20,6 +20,8 @@ export class Payload {
    * @param text the content as text, for line-based protocols; null for binary ones.
    * @param head the leading bytes of binary content; the rest is taken to be opaque.
    * @param data an application object riding along, invisible to the network.
+   * @param rewritten true when a middlebox has rewritten `text` on the way, so that `data` no
+   *   longer says what the text says (see `withText`).
    */
   constructor(
     readonly label: string,
@@ -27,6 +29,7 @@ export class Payload {
     readonly text: string | null = null,
     readonly head: Uint8Array | null = null,
     readonly data: unknown = undefined,
+    readonly rewritten = false,
   ) {
     if (!(length >= 1) || !Number.isInteger(length)) throw new RangeError(`a payload has a whole number of bytes >= 1, got ${length}`);
   }
@@ -47,10 +50,13 @@ export class Payload {
     return new Payload(label, length, null, null, data);
   }
 
-  /** The same payload with new text of the same byte length: for in-path rewriting that keeps sequence numbers valid. */
+  /**
+   * The same payload with new text of the same byte length: for in-path rewriting that keeps
+   * sequence numbers valid. It is marked `rewritten`, so the receiver reads the new text.
+   */
   withText(text: string): Payload {
     if (Buffer.byteLength(text, 'utf8') !== this.length) throw new RangeError('withText must keep the byte length, so sequence numbers stay valid');
-    return new Payload(this.label, this.length, text, null, this.data);
+    return new Payload(this.label, this.length, text, null, this.data, true);
   }
 
   /** One line for traces: the first text line, or the label and size. */
