@@ -136,7 +136,18 @@ export class Process<R = unknown> implements Waitable {
   private input: unknown = undefined;
   private throwInput = false;
   private deferredInterrupt: Interrupt | null = null;
+  // The deadline of a wait under `within` is lazy: one kernel event stands for the deadlines
+  // of a run of waits, and when it runs before the current one is due it goes back to sleep
+  // until then. A wait that ends in time (nearly all of them) costs no schedule or cancel.
+  /** The kernel event standing for the deadline, or -1. */
   private deadlineId: EventId = -1;
+  /** When that event runs: never after `deadlineDue` while a deadline is set. */
+  private deadlineAt = 0;
+  /** When the current wait times out, or -1 for none. */
+  private deadlineDue = -1;
+  /** What the current wait under a deadline waits on. */
+  private deadlineOn: Waitable | null = null;
+  private deadlineFire: (() => void) | null = null;
   private state: State = 'pending';
   private result: R | undefined = undefined;
   private error: unknown = undefined;
@@ -178,20 +189,41 @@ export class Process<R = unknown> implements Waitable {
 
   /** For `within`: waits on `inner`, giving up with `TIMED_OUT` after `seconds`. */
   waitWithDeadline(inner: Waitable, seconds: number): void {
+    if (!(seconds >= 0) || seconds === Infinity) throw new RangeError(`delay must be a finite number >= 0, got ${seconds}`);
+    const sim = this.sim;
+    const due = sim.now + seconds;
     this.waitingOn = inner;
-    this.deadlineId = this.sim.after(seconds, () => {
-      this.deadlineId = -1;
-      inner.forget(this);
-      this.wake(TIMED_OUT);
-    });
+    this.deadlineOn = inner;
+    this.deadlineDue = due;
+    if (this.deadlineId < 0 || this.deadlineAt > due) {
+      if (this.deadlineId >= 0) sim.cancel(this.deadlineId);
+      this.deadlineFire ??= () => this.onDeadline();
+      this.deadlineAt = due;
+      this.deadlineId = sim.at(due, this.deadlineFire);
+    }
     inner.waitBy(this);
   }
 
-  private clearDeadline(): void {
-    if (this.deadlineId >= 0) {
-      this.sim.cancel(this.deadlineId);
-      this.deadlineId = -1;
+  private onDeadline(): void {
+    this.deadlineId = -1;
+    const inner = this.deadlineOn;
+    if (inner === null) return;
+    const sim = this.sim;
+    if (this.deadlineDue > sim.now) {
+      this.deadlineAt = this.deadlineDue;
+      this.deadlineId = sim.at(this.deadlineDue, this.deadlineFire as () => void);
+      return;
     }
+    this.deadlineOn = null;
+    this.deadlineDue = -1;
+    inner.forget(this);
+    this.wake(TIMED_OUT);
+  }
+
+  /** The current wait has no deadline any more (its kernel event, if any, stays for the next). */
+  private clearDeadline(): void {
+    this.deadlineOn = null;
+    this.deadlineDue = -1;
   }
 
   /** Throws an `Interrupt` carrying `reason` into the process (see the module notes). */
@@ -249,6 +281,11 @@ export class Process<R = unknown> implements Waitable {
       return;
     }
     const c = r.value;
+    // A wait with no deadline: the kernel event kept for the last one's goes.
+    if (this.deadlineId >= 0 && !(c instanceof Deadline)) {
+      this.sim.cancel(this.deadlineId);
+      this.deadlineId = -1;
+    }
     if (typeof c === 'number') {
       this.wakeIsSleep = true;
       this.wakeId = this.sim.resumeAfter(c, this as Process<unknown>, this.idx);
@@ -264,6 +301,10 @@ export class Process<R = unknown> implements Waitable {
   }
 
   private finish(state: State, value: R | undefined, error: unknown): void {
+    if (this.deadlineId >= 0) {
+      this.sim.cancel(this.deadlineId);
+      this.deadlineId = -1;
+    }
     this.state = state;
     this.result = value;
     this.error = error;

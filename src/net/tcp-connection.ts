@@ -94,7 +94,16 @@ export class TcpConnection {
   private finSeq = -1;
   private finAcked = false;
   private peerFin = false;
+  // The retransmission (or SYN, or half-open) timer is lazy: re-arming it for a later time
+  // leaves its kernel event where it is, and the event, when it runs early, goes back to
+  // sleep until the timer is due. An exchange of request and reply arms and disarms it once
+  // each; this way neither costs a schedule and a cancellation.
+  /** The kernel event standing for the timer, or -1. */
   private timerId = -1;
+  /** When that event runs: never after `timerDue` while the timer is armed. */
+  private timerAt = 0;
+  /** When the armed timer is due. */
+  private timerDue = 0;
   private timerKind = TIMER_NONE;
   /** The delayed-ACK timer, or -1. */
   private delackId = -1;
@@ -373,6 +382,8 @@ export class TcpConnection {
     }
   }
 
+  // Unlike the retransmission timer, the delayed ACK is cancelled at once: it is due 40 ms
+  // or so after data arrives, sooner than the next exchange would re-arm it.
   private cancelDelack(): void {
     if (this.delackId < 0) return;
     this.stack.host.network.sim.cancel(this.delackId);
@@ -407,7 +418,7 @@ export class TcpConnection {
 
   private maybeFullyClosed(): void {
     if (this.peerFin && this.finAcked && this.state !== 'closed') {
-      this.disarm();
+      this.dropTimers();
       this.state = 'closed';
       this.stack.forget(this);
     }
@@ -451,9 +462,8 @@ export class TcpConnection {
    */
   private finish(reason: EndReason, kind: ErrnoKind | null, terminal = true): void {
     if (terminal) {
-      this.disarm();
+      this.dropTimers();
       this.clearAppTimer();
-      this.cancelDelack();
       this.state = 'closed';
       this.stack.forget(this);
     }
@@ -509,15 +519,30 @@ export class TcpConnection {
   }
 
   private arm(kind: number, delay: number): void {
-    if (this.timerId >= 0) this.stack.host.network.sim.cancel(this.timerId);
+    const sim = this.stack.host.network.sim;
+    const due = sim.now + Math.max(0, delay);
     this.timerKind = kind;
-    this.timerId = this.stack.host.network.sim.after(Math.max(0, delay), this.fire);
+    this.timerDue = due;
+    if (this.timerId >= 0) {
+      if (this.timerAt <= due) return; // its event will look again when it runs
+      sim.cancel(this.timerId);
+    }
+    this.timerAt = due;
+    this.timerId = sim.at(due, this.fire);
   }
 
+  /** Stops the timer; its kernel event, if any, runs and finds nothing to do. */
   private disarm(): void {
-    if (this.timerId >= 0) this.stack.host.network.sim.cancel(this.timerId);
-    this.timerId = -1;
     this.timerKind = TIMER_NONE;
+  }
+
+  /** The connection is over: its timers' kernel events go too. */
+  private dropTimers(): void {
+    const sim = this.stack.host.network.sim;
+    this.timerKind = TIMER_NONE;
+    if (this.timerId >= 0) sim.cancel(this.timerId);
+    this.timerId = -1;
+    this.cancelDelack();
   }
 
   private clearAppTimer(): void {
@@ -528,6 +553,13 @@ export class TcpConnection {
   private onTimer(): void {
     const kind = this.timerKind;
     this.timerId = -1;
+    if (kind === TIMER_NONE) return;
+    const sim = this.stack.host.network.sim;
+    if (this.timerDue > sim.now) {
+      this.timerAt = this.timerDue;
+      this.timerId = sim.at(this.timerDue, this.fire);
+      return;
+    }
     this.timerKind = TIMER_NONE;
     switch (kind) {
       case TIMER_SYN:
@@ -558,6 +590,7 @@ export class TcpConnection {
         return;
       case TIMER_HALF_OPEN:
         // The handshake never completed; the server forgets it without telling anyone.
+        this.dropTimers();
         this.state = 'closed';
         this.stack.forget(this);
         return;

@@ -271,6 +271,26 @@ describe('waiting with a deadline', () => {
     expect(box.size).toBe(1); // the late message was not taken by the withdrawn wait
   });
 
+  it('times each of a run of waits out at its own deadline, longer or shorter than the last', () => {
+    const sim = new Simulation();
+    const box = new Mailbox<string>();
+    const got: string[] = [];
+    sim.process(
+      (function* () {
+        // Answered in time, three times over: each wait's deadline replaces the last's.
+        for (let k = 0; k < 3; k++) got.push(`${String(yield within(300, box))}@${sim.now}`);
+        // A shorter deadline than the one before it, then a longer one: both expire on time.
+        got.push(`${(yield within(5, box)) === TIMED_OUT ? 'timed out' : '?'}@${sim.now}`);
+        got.push(`${(yield within(400, box)) === TIMED_OUT ? 'timed out' : '?'}@${sim.now}`);
+      })(),
+    );
+    for (const t of [10, 250, 500]) sim.at(t, () => box.put(`reply`));
+    const events = sim.run();
+    expect(events).toBe('empty');
+    expect(got).toEqual(['reply@10', 'reply@250', 'reply@500', 'timed out@505', 'timed out@905']);
+    expect(sim.now).toBe(905);
+  });
+
   it('cancels the deadline when the wait ends first, so it never fires later', () => {
     const sim = new Simulation();
     const sig = new Signal<number>();

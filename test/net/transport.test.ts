@@ -82,6 +82,39 @@ describe('TCP data', () => {
     expect(arrivals[0]).toBeCloseTo(RTT + 0.2 + RTT / 2, 9);
   });
 
+  it('times the retransmission from the lost segment, not from earlier segments that were answered', () => {
+    const w = makeWorld();
+    let dropped = 0;
+    const lossy: BorderFilter = {
+      filter: (p) => (p.payload?.text?.startsWith('RCPT') === true && dropped++ === 0 ? null : p),
+    };
+    const rcptSent: number[] = [];
+    w.net.observe((e) => {
+      if (e.type === 'send' && e.packet.payload?.text?.startsWith('RCPT') === true) rcptSent.push(e.time);
+    });
+    w.access.filter = lossy;
+    const arrivals: string[] = [];
+    w.server.tcp.listen(25, (c) => {
+      c.onMessage = (p) => {
+        arrivals.push(`${(p.text ?? '').trim()}@${w.sim.now.toFixed(3)}`);
+        c.send(Payload.text('smtp', '250 ok\r\n'));
+      };
+    });
+    const commands = ['EHLO laptop', 'MAIL FROM:<a@example.net>', 'RCPT TO:<b@example.com>'];
+    w.client.tcp.connect(w.server.address, 25, {
+      onConnect: (_r, c) => c.send(Payload.text('smtp', `${commands.shift() ?? ''}\r\n`)),
+      onMessage: (_p, c) => {
+        const next = commands.shift();
+        if (next !== undefined) c.send(Payload.text('smtp', `${next}\r\n`));
+      },
+    });
+    w.sim.run({ until: 10 });
+    // The handshake and two exchanges take a round trip each; RCPT, lost when sent at 3 RTT,
+    // is resent one RTO (200 ms) after that, not one RTO after the first command.
+    expect(rcptSent.map((t) => t.toFixed(3))).toEqual([(3 * RTT).toFixed(3), (3 * RTT + 0.2).toFixed(3)]);
+    expect(arrivals).toEqual([`EHLO laptop@${(1.5 * RTT).toFixed(3)}`, `MAIL FROM:<a@example.net>@${(2.5 * RTT).toFixed(3)}`, `RCPT TO:<b@example.com>@${(3 * RTT + 0.2 + RTT / 2).toFixed(3)}`]);
+  });
+
   it('serves processes: yield conn.connected, then conn.inbox', () => {
     const w = makeWorld();
     w.server.tcp.listen(587, (c) => c.send(Payload.text('smtp', '220 submission ready\r\n')));
