@@ -196,6 +196,14 @@ export class Trace {
    * records are examined.
    */
   find(match: (e: TraceEvent) => boolean, from: number, dir: 1 | -1, hint: SearchHint = {}, limit = Infinity): Located | undefined {
+    return this.scan(match, from, dir, hint, limit).found;
+  }
+
+  /**
+   * As `find`, and also where the search stopped: `next` is the position to go on from when
+   * `limit` ran out first, or -1 or `length` when it reached the start or the end.
+   */
+  scan(match: (e: TraceEvent) => boolean, from: number, dir: 1 | -1, hint: SearchHint = {}, limit = Infinity): { found?: Located; next: number } {
     let examined = 0;
     let i = Math.max(-1, Math.min(this.length, from));
     while (i >= 0 && i < this.length && examined < limit) {
@@ -209,10 +217,10 @@ export class Trace {
       const stop = dir > 0 ? meta.first + meta.count : meta.first - 1;
       for (; i !== stop && examined < limit; i += dir, examined++) {
         const e = events[i - meta.first] as TraceEvent;
-        if (match(e)) return { index: i, event: e };
+        if (match(e)) return { found: { index: i, event: e }, next: i + dir };
       }
     }
-    return undefined;
+    return { next: Math.max(-1, Math.min(this.length, i)) };
   }
 
   /** Every record that satisfies `match`, skipping blocks the hint rules out. */

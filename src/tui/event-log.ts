@@ -18,7 +18,7 @@ export interface LogWindow {
 }
 
 /** The records in a log of `height` rows for state `s`. */
-export function logWindow(trace: Trace, s: ReplayState, height: number): LogWindow {
+export function logWindow(trace: Trace, s: Pick<ReplayState, 'cursor' | 'selected' | 'filter'>, height: number): LogWindow {
   if (height <= 0) return { rows: [] };
   const newest = newestVisible(s, trace);
   if (newest === undefined) return { rows: [] };

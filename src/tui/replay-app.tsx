@@ -53,6 +53,12 @@ export function ReplayApp({ traces, theme, ticker, size }: ReplayAppProps) {
     if (state.quit) exit();
   }, [state.quit, exit]);
 
+  // A search through a long trace goes on a step at a time, with keys answered in between.
+  useEffect(() => {
+    if (state.searching === undefined) return;
+    return ticker.every(1, () => dispatch({ type: 'search' }));
+  }, [state.searching, ticker]);
+
   useEffect(() => {
     if (!state.playing) return;
     return ticker.every(1000 / PLAYBACK_FPS, (seconds) => dispatch({ type: 'tick', seconds }));
@@ -124,10 +130,13 @@ interface MainProps {
 
 function Main({ traces, other, state, L, theme, worldAll }: MainProps) {
   const trace = traces[0] as Trace;
+  // Looked up again only when what it shows can change: with a rare filter, finding the rows
+  // may mean reading many records, which a search's progress or a status line must not cost.
+  const { cursor, filter, selected, focus } = state;
   const logLinesNow = useMemo(() => {
     if (L.logRows <= 0 || other !== undefined) return [];
-    return logLines(logWindow(trace, state, L.logRows - 1), L.logWidth, state.focus === 'log');
-  }, [trace, other, state, L.logRows, L.logWidth]);
+    return logLines(logWindow(trace, { cursor, selected, filter }, L.logRows - 1), L.logWidth, focus === 'log');
+  }, [trace, other, cursor, filter, selected, focus, L.logRows, L.logWidth]);
   if (state.overlay === 'help') return <LinesView theme={theme} height={L.main} lines={helpLines().map((l) => fit(l, L.width))} />;
   if (state.overlay === 'question' && state.question !== undefined) {
     return <LinesView theme={theme} height={L.main} lines={questionLines(trace, state, L.width)} />;
@@ -147,7 +156,7 @@ function Main({ traces, other, state, L, theme, worldAll }: MainProps) {
     L.logWidth,
   );
   const world = <LinesView theme={theme} height={L.worldRows} width={L.worldWidth} lines={worldView} />;
-  const log = <LinesView theme={theme} height={L.logRows} width={L.logWidth} lines={[logTitle, ...(logLinesNow.length > 0 ? logLinesNow : [[seg('  (no event yet: press space to play, → to seek)', 'muted')]])]} />;
+  const log = <LinesView theme={theme} height={L.logRows} width={L.logWidth} lines={[logTitle, ...(logLinesNow.length > 0 ? logLinesNow : [[seg(state.filter === undefined ? '  (no event yet: press space to play, → to seek)' : '  (no match shown: n searches forward, N back)', 'muted')]])]} />;
   return L.side ? (
     <Box flexDirection="row" height={L.main}>
       {world}

@@ -45,6 +45,12 @@ export interface ReplayState {
   asked: readonly number[];
   /** One line of feedback for the last action (no match, nothing to open, …). */
   status?: string;
+  /**
+   * A search for the next or previous match that is still going: its direction and where it
+   * goes on from. It runs a step at a time (`search` actions) so that keys are answered in
+   * between; any key stops it.
+   */
+  searching?: { dir: 1 | -1; next: number };
   quit: boolean;
 }
 
@@ -53,6 +59,7 @@ export type ReplayAction =
   | { type: 'key'; input: string; key: KeyPress; page?: number }
   | { type: 'command'; command: Command; input?: string; page?: number }
   | { type: 'tick'; seconds: number }
+  | { type: 'search' }
   | { type: 'type'; text: string }
   | { type: 'erase' };
 
@@ -70,8 +77,11 @@ export const SPEEDS: readonly number[] = (() => {
   return out;
 })();
 
-/** How many records a search examines before it gives up (keeps keys answered quickly). */
+/** How many records the log looks through for filtered rows before it gives up (keeps frames quick). */
 export const SEARCH_LIMIT = 500_000;
+
+/** How many records one step of a search for the next or previous match examines. */
+export const SEARCH_STEP = 100_000;
 
 /** The state a replay of `trace` starts in: at the start, paused, at a speed that plays the run in about a minute. */
 export function initialState(trace: Trace): ReplayState {
@@ -101,14 +111,17 @@ function ask(s: ReplayState, m: Marker): ReplayState {
 }
 
 /** The newest record at or before the cursor that the filter lets through. */
-export function newestVisible(s: ReplayState, trace: Trace): number | undefined {
+export function newestVisible(s: Pick<ReplayState, 'cursor' | 'filter'>, trace: Trace): number | undefined {
   if (s.filter === undefined) return s.cursor > 0 ? s.cursor - 1 : undefined;
   return trace.find(s.filter.match, s.cursor - 1, -1, { kinds: s.filter.kinds }, SEARCH_LIMIT)?.index;
 }
 
 /** Applies one action. */
 export function reduceReplay(state: ReplayState, action: ReplayAction, trace: Trace): ReplayState {
-  const s: ReplayState = action.type === 'tick' ? state : { ...state, status: undefined };
+  if (action.type === 'search') return searchStep(state, trace);
+  let s: ReplayState = action.type === 'tick' ? state : { ...state, status: undefined };
+  // A key stops a search that is still going (and then does what it does).
+  if (s.searching !== undefined && action.type !== 'tick') s = { ...s, searching: undefined, status: 'search stopped' };
   switch (action.type) {
     case 'key':
       return key(s, action.input, action.key, action.page ?? 10, trace);
@@ -295,12 +308,32 @@ function moveSelection(s: ReplayState, c: Command, page: number, trace: Trace): 
 
 function match(s: ReplayState, dir: 1 | -1, trace: Trace): ReplayState {
   if (s.filter === undefined) return { ...s, status: 'no filter: press / to set one' };
-  const newest = newestVisible(s, trace);
-  const from = s.selected ?? (dir > 0 ? s.cursor - 1 : (newest ?? s.cursor));
-  const found = trace.find(s.filter.match, from + dir, dir, { kinds: s.filter.kinds }, SEARCH_LIMIT);
-  if (found === undefined) return { ...s, status: `no ${dir > 0 ? 'later' : 'earlier'} event matches "${s.filter.text}"` };
+  const from = s.selected ?? (dir > 0 ? s.cursor - 1 : (newestVisible(s, trace) ?? s.cursor));
+  return searchFrom({ ...s, playing: false }, dir, from + dir, trace);
+}
+
+/** Goes on with the search under way, if any. */
+function searchStep(s: ReplayState, trace: Trace): ReplayState {
+  if (s.searching === undefined || s.filter === undefined) return s;
+  return searchFrom(s, s.searching.dir, s.searching.next, trace);
+}
+
+/**
+ * Looks through the next `SEARCH_STEP` records from `from` for the filter's next match in
+ * direction `dir`. A trace of millions of records is searched to its end in steps, with the
+ * progress shown, rather than in one go that would leave keys unanswered.
+ */
+function searchFrom(s: ReplayState, dir: 1 | -1, from: number, trace: Trace): ReplayState {
+  const filter = s.filter as Filter;
+  const { found, next } = trace.scan(filter.match, from, dir, { kinds: filter.kinds }, SEARCH_STEP);
+  if (found === undefined) {
+    if (next < 0 || next >= trace.length) return { ...s, searching: undefined, status: `no ${dir > 0 ? 'later' : 'earlier'} event matches "${filter.text}"` };
+    const through = dir > 0 ? next / trace.length : 1 - next / trace.length;
+    return { ...s, searching: { dir, next }, status: `searching ${dir > 0 ? 'forward' : 'back'} for "${filter.text}": ${Math.floor(through * 100)}% of the trace… (any key stops)` };
+  }
+  const done: ReplayState = { ...s, searching: undefined, status: undefined };
   // A match already shown is selected; a later one is played up to, so the world shows the
   // state it happened in.
-  if (found.index < s.cursor) return { ...s, playing: false, selected: found.index === newest ? undefined : found.index };
-  return { ...s, playing: false, cursor: found.index + 1, t: found.event.t, selected: undefined };
+  if (found.index < s.cursor) return { ...done, selected: found.index === newestVisible(done, trace) ? undefined : found.index };
+  return { ...done, cursor: found.index + 1, t: found.event.t, selected: undefined };
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup } from 'ink-testing-library';
-import { memoryTrace } from '../../src/trace/index.js';
+import { memoryTrace, type TraceEvent } from '../../src/trace/index.js';
 import { story, storyHeader } from '../trace/story.js';
 import { KEYS, renderTui } from './render-tui.js';
 
@@ -86,6 +86,30 @@ describe('the replay', () => {
     expect(second.match(/✗ timed-out/g)?.length).toBeGreaterThanOrEqual(2);
     await t.press('N', (f) => /› .*timed-out/.test(f.split('\n').filter((l) => l.includes('timed-out'))[0] ?? ''));
     await t.press(KEYS.escape, (f) => !f.includes('› ') || f.includes('filter: timeout'));
+  });
+
+  it('searches a long trace in steps, with its progress on the bottom line', async () => {
+    const events = story({ sessions: 40 });
+    const first = events.find((e) => e.kind === 'connect') as TraceEvent;
+    const bounce = events.find((e) => e.kind === 'message' && e.stage === 'bounced') as TraceEvent;
+    const many: TraceEvent[] = Array.from({ length: 250_000 }, (_, i) => ({ ...first, t: i / 100 }));
+    const t = renderTui([memoryTrace(storyHeader(), [...many, { ...bounce, t: 2500 }])]);
+    await t.press('/', (f) => f.includes('enter apply'));
+    await t.press('bounced', (f) => f.includes('/ bounced▌'));
+    const none = await t.press(KEYS.enter, (f) => f.includes('filter: bounced (n/N)'));
+    expect(none).toContain('(no match shown: n searches forward, N back)');
+    await t.press('n', (f) => f.includes('searching forward for "bounced": 39% of the trace… (any key stops)'));
+    // The search goes on by itself, a step each time the clock calls back.
+    const step = async () => {
+      await vi.waitFor(() => expect(t.ticker.running).toBe(true));
+      t.ticker.advance(0.001);
+    };
+    await step();
+    await t.until((f) => f.includes(': 79% of the trace'));
+    await step();
+    const found = await t.until((f) => f.includes('events at the cursor (250k of 250k)'));
+    expect(found).toContain('bounced');
+    expect(found).not.toContain('searching');
   });
 
   it('opens the ladder of a connection on enter, and goes back on esc', async () => {

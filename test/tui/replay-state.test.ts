@@ -93,6 +93,36 @@ describe('the replay reducer', () => {
     expect(e.kind === 'message' && e.stage).toBe('bounced');
   });
 
+  it('searches a long trace a step at a time, showing how far it got, and any key stops it', () => {
+    // 250,000 connections, then one bounce: further than one step of a search looks.
+    const first = events.find((e) => e.kind === 'connect') as TraceEvent;
+    const bounce = events.find((e) => e.kind === 'message' && e.stage === 'bounced') as TraceEvent;
+    const many: TraceEvent[] = Array.from({ length: 250_000 }, (_, i) => ({ ...first, t: i / 100 }));
+    const long = memoryTrace(storyHeader(), [...many, { ...bounce, t: 2500 }]);
+    const go = (actions: ReplayAction[], from: ReplayState) => actions.reduce((s, a) => reduceReplay(s, a, long), from);
+    const filtered = go([cmd('filter'), { type: 'type', text: 'bounced' }, cmd('open')], initialState(long));
+    const started = go([cmd('nextMatch')], filtered);
+    expect(started.searching).toEqual({ dir: 1, next: 100_000 });
+    expect(started.status).toBe('searching forward for "bounced": 39% of the trace… (any key stops)');
+    expect(started.cursor).toBe(0);
+    const second = go([{ type: 'search' }], started);
+    expect(second.status).toMatch(/: 79% of the trace/);
+    const found = go([{ type: 'search' }], second);
+    expect(found).toMatchObject({ searching: undefined, status: undefined, cursor: 250_001, t: 2500 });
+    // Back from there: nothing earlier matches, which the search says only once it has looked at every record.
+    let back = go([cmd('prevMatch')], found);
+    for (let k = 0; k < 2; k++) {
+      expect(back.status).toMatch(/^searching back for "bounced"/);
+      back = go([{ type: 'search' }], back);
+    }
+    expect(back.status).toBe('no earlier event matches "bounced"');
+    // A key while a search runs stops it and does its own work.
+    const stopped = go([cmd('seekForward')], started);
+    expect(stopped.searching).toBeUndefined();
+    expect(stopped.status).toBe('search stopped');
+    expect(stopped.cursor).toBeGreaterThan(0);
+  });
+
   it('treats keys as text while a filter is typed, whatever they are bound to', () => {
     const s = run([
       { type: 'key', input: '/', key: {} },
