@@ -15,6 +15,7 @@ export {
   type ProcessBody,
   Resource,
   Signal,
+  sleepUntil,
   TIMED_OUT,
   timeout,
   type Waitable,

@@ -50,6 +50,27 @@ export function timeout(delay: number): number {
   return delay;
 }
 
+/**
+ * A sleep until the absolute time `time`, to yield from a process: `yield sleepUntil(t)`.
+ * Unlike `timeout(t - now)`, the process resumes at exactly `t`, with no rounding of the
+ * difference; a time already past is refused as `Simulation.at` refuses it.
+ */
+export function sleepUntil(time: number): Waitable {
+  return new Moment(time);
+}
+
+class Moment implements Waitable {
+  constructor(private readonly time: number) {}
+
+  waitBy(proc: Process<unknown>): void {
+    proc.sleepUntil(this.time);
+  }
+
+  forget(): void {
+    // A sleep is withdrawn by cancelling its kernel event (see `Process.interrupt`).
+  }
+}
+
 /** What a process receives when a wait under `within` runs out of time. */
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
@@ -179,6 +200,13 @@ export class Process<R = unknown> implements Waitable {
     this.input = value;
     this.wakeIsSleep = false;
     this.wakeId = this.sim.resumeAfter(0, this as Process<unknown>, this.idx);
+  }
+
+  /** For `sleepUntil`: resume the process at the absolute time `time`, as a sleep. */
+  sleepUntil(time: number): void {
+    this.waitingOn = null;
+    this.wakeIsSleep = true;
+    this.wakeId = this.sim.resumeAt(time, this as Process<unknown>, this.idx);
   }
 
   /** For `Waitable`s: the wait failed; resume the process at `now` by throwing `error`. */

@@ -163,6 +163,12 @@ export class Simulation {
     return this.enqueue((this.clock[0] as number) + delay, proc, idx);
   }
 
+  /** As `resumeAfter`, at the absolute time `time` (not before `now`): what `sleepUntil` uses. */
+  resumeAt(time: number, proc: Process<unknown>, idx: number): EventId {
+    if (!(time >= (this.clock[0] as number)) || time === Infinity) this.badTime(time);
+    return this.enqueue(time, proc, idx);
+  }
+
   /**
    * Cancels a pending event. Returns false if it already ran, was already cancelled, or the
    * id is not one of ours.

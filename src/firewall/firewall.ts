@@ -14,11 +14,13 @@ import {
   type Direction,
   type BorderFilter,
   FlowBits,
+  type FlowEnds,
   IcmpCode,
   icmpUnreachable,
   IpProtocol,
   type Network,
   type Packet,
+  type Payload,
   rstReplyTo,
   TcpFlag,
   tcpSegment,
@@ -91,6 +93,7 @@ export class Firewall implements BorderFilter {
   private readonly context: VerdictContext;
   /** A rule may reset flows: a packet let through now could meet a reset flow at the border. */
   private readonly resets: boolean;
+  private readonly inspections = new WeakMap<Payload, number>();
 
   constructor(policy: Policy | PolicySpec, options: FirewallOptions = {}) {
     this.policy = policy instanceof Policy ? policy : new Policy(policy);
@@ -261,6 +264,44 @@ export class Firewall implements BorderFilter {
     if (first.kind !== 'drop' || first.rule !== d.rule || first.logged.length > 0 || first.bucket !== null || first.overLimit) return false;
     this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, this.firstOf(packet));
     return true;
+  }
+
+  /**
+   * For a direct session (see `BorderFilter.clearsFlow`): whether the policy's default action,
+   * an `accept`, decides every packet such a flow could carry, from `from` until `until`:
+   * its opening SYN, then packets with and without payload as inspection finds more in the
+   * flow, one payload after another. No rule may switch on or off meanwhile, since the views
+   * are judged once, at `from`.
+   */
+  clearsFlow(ends: FlowEnds, payloads: readonly Payload[], direction: Direction, line: AccessLine, network: Network, from: number, until: number): boolean {
+    if (this.keepLog || this.policy.defaultAction !== 'accept' || until >= this.policy.steadyAround(from)[1]) return false;
+    this.net = network;
+    const view = { direction, protocol: IpProtocol.TCP, source: ends.source, sourcePort: ends.sourcePort, destination: ends.destination, destinationPort: ends.destinationPort, isNew: true, hasPayload: false, apps: 0 };
+    if (!this.byDefault(view, line, from)) return false;
+    view.isNew = false;
+    for (let i = 0; i <= payloads.length; i++) {
+      const apps = i === 0 ? 0 : view.apps | this.inspected(payloads[i - 1] as Payload);
+      if (i > 0 && apps === view.apps) continue;
+      view.apps = apps;
+      view.hasPayload = false;
+      if (!this.byDefault(view, line, from)) return false;
+      view.hasPayload = true;
+      if (!this.byDefault(view, line, from)) return false;
+    }
+    return true;
+  }
+
+  /** True if no rule of the policy, log rules included, speaks for `view`: the default decides. */
+  private byDefault(view: FlowView, line: AccessLine, at: number): boolean {
+    const d = this.judgeAt(view, line, at);
+    return d.rule === null && d.logged.length === 0;
+  }
+
+  /** What inspection finds in `payload`, remembered per payload (direct sessions pass the same few again and again). */
+  private inspected(payload: Payload): number {
+    let bits = this.inspections.get(payload);
+    if (bits === undefined) this.inspections.set(payload, (bits = inspect(payload, IpProtocol.TCP)));
+    return bits;
   }
 
   /** The policy's verdict on `view`, crossing `line`'s border at time `at`. */

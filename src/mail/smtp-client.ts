@@ -2,13 +2,15 @@
  * The client side of one SMTP session, written as a process that reads like the protocol:
  * connect, (TLS,) greeting, EHLO, (STARTTLS, EHLO,) (AUTH,) MAIL, RCPT, DATA, content,
  * QUIT. Mail programs (submission) and MTAs (relay) both use it; what differs is their
- * settings and what they do with the result.
+ * settings and what they do with the result. Where the network allows it, the session is
+ * made at flow level instead, with the same outcome (`directSession`).
  *
  * @module
  */
 import { type ProcessBody, TIMED_OUT, within } from '../engine/index.js';
 import { type Address, type ConnectReport, type Host, Payload, type TcpConnection, type TcpEnd } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
+import { directSession } from './direct-session.js';
 import { capabilities, commandPayload, contentPayload, readReply, type SmtpCommand, type SmtpReplyLines } from './smtp-wire.js';
 import { clientHandshake, type TlsError } from './tls.js';
 
@@ -82,6 +84,9 @@ class SessionFailure {
 
 /** Runs one SMTP session from `host` to `target` for `message`. */
 export function* smtpSession(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage): ProcessBody<SessionResult> {
+  // Where nobody records the connection and its path is plain, at flow level.
+  const direct = directSession(host, target, settings, message);
+  if (direct !== null) return yield* direct;
   const start = host.network.sim.now;
   const timeouts = settings.timeouts ?? RFC5321_TIMEOUTS;
   let tlsUsed: Attempt['tls'] = 'none';

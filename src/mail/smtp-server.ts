@@ -80,6 +80,41 @@ export interface ServerStats {
   sessions: number;
 }
 
+/** One session's state on the server's side. */
+export interface ServerSession {
+  readonly listener: ListenerConfig;
+  /** The policy in force when the session began (greeting, capabilities, TLS, accounts). */
+  readonly cfg: SmtpServerConfig;
+  readonly clientIp: Address;
+  readonly ipText: string;
+  encrypted: boolean;
+  user: string | null;
+  from: string | null;
+  readonly rcpts: string[];
+  /** The next thing to arrive is the message's content. */
+  inData: boolean;
+}
+
+/** The server's answer to one command. */
+export interface ServerAnswer {
+  /** The reply (for a multi-line reply, its code and last line, as the client reads them). */
+  readonly reply: SmtpReply;
+  /** The lines of a multi-line reply (EHLO's), or null for a one-line reply. */
+  readonly lines: readonly string[] | null;
+  /** After sending it the session goes on, closes, or starts a TLS handshake. */
+  readonly then: 'go' | 'close' | 'tls';
+}
+
+/** What listens on an SMTP server's port, as `TcpStack.serviceAt` gives it. */
+export interface SmtpService {
+  readonly server: SmtpServer;
+  readonly listener: ListenerConfig;
+}
+
+function go(r: SmtpReply): ServerAnswer {
+  return { reply: r, lines: null, then: 'go' };
+}
+
 /** An SMTP server on a host. */
 export class SmtpServer {
   readonly stats: ServerStats = { accepted: 0, deferred: 0, rejected: 0, sessions: 0 };
@@ -88,6 +123,12 @@ export class SmtpServer {
 
   /** The policy in force; `reconfigure` replaces it during a run (a fix, a new limit). */
   config: SmtpServerConfig;
+  /**
+   * The moments at which the world will `reconfigure` this server. A direct session, which
+   * works out answers ahead of their moment, is never made across one; whoever plans a
+   * change during a run with direct sessions lists it here first.
+   */
+  readonly reconfiguresAt: number[] = [];
 
   constructor(
     readonly host: Host,
@@ -97,11 +138,15 @@ export class SmtpServer {
     this.sim = host.network.sim;
     for (const l of config.listeners) {
       if (l.tls !== 'none' && config.tls === undefined) throw new Error(`${config.name}: port ${l.port} offers TLS but the server has no TLS set-up`);
-      host.tcp.listen(l.port, (conn) => {
-        void conn.inbox; // queue what arrives before the session process first runs
-        this.stats.sessions++;
-        this.sim.process(this.session(conn, l), { name: `${config.name}:${l.port}/${conn.id}` });
-      });
+      host.tcp.listen(
+        l.port,
+        (conn) => {
+          void conn.inbox; // queue what arrives before the session process first runs
+          this.stats.sessions++;
+          this.sim.process(this.session(conn, l), { name: `${config.name}:${l.port}/${conn.id}` });
+        },
+        { server: this, listener: l } satisfies SmtpService,
+      );
     }
   }
 
@@ -111,35 +156,22 @@ export class SmtpServer {
   }
 
   private *session(conn: TcpConnection, listener: ListenerConfig): ProcessBody<void> {
-    const cfg = this.config;
-    const idle = cfg.idleTimeout ?? 300;
-    const clientIp = conn.remoteAddress;
-    const ipText = formatAddress(clientIp);
-    let encrypted = false;
-    let user: string | null = null;
-    let from: string | null = null;
-    const rcpts: string[] = [];
-    let inData = false;
+    const s = this.open(conn.remoteAddress, listener);
+    const idle = s.cfg.idleTimeout ?? 300;
     const send = (r: SmtpReply): void => {
-      if (conn.writable) conn.send(replyPayload(r, encrypted));
-    };
-    const refuse = (r: SmtpReply): void => {
-      if (r.code >= 500) this.stats.rejected++;
-      else this.stats.deferred++;
-      this.config.onRefusal?.(r, clientIp);
-      send(r);
+      if (conn.writable) conn.send(replyPayload(r, s.encrypted));
     };
 
     if (listener.tls === 'implicit') {
-      const out = yield* serverHandshake(conn, cfg.tls as TlsServerConfig, idle);
+      const out = yield* serverHandshake(conn, s.cfg.tls as TlsServerConfig, idle);
       if (!out.ok) return conn.abort();
-      encrypted = true;
+      s.encrypted = true;
     }
-    send(Replies.greeting(cfg.name));
+    send(Replies.greeting(s.cfg.name));
     for (;;) {
       const got = (yield within(idle, conn.inbox)) as Payload | TcpEnd | typeof TIMED_OUT;
       if (got === TIMED_OUT) {
-        send(reply(421, '4.4.2', `${cfg.name} Error: timeout exceeded`));
+        send(reply(421, '4.4.2', `${s.cfg.name} Error: timeout exceeded`));
         conn.close();
         return;
       }
@@ -149,98 +181,132 @@ export class SmtpServer {
         send(Replies.syntaxError);
         continue;
       }
-      if (inData) {
-        inData = false;
-        const r = this.content(cmd, clientIp, listener, encrypted, user, from, rcpts);
-        if (r.code >= 400) refuse(r);
-        else send(r);
-        from = null;
-        rcpts.length = 0;
-        continue;
+      const a = this.answer(s, cmd);
+      if (a.lines === null) send(a.reply);
+      else if (conn.writable) conn.send(multilinePayload(a.reply.code, a.lines, s.encrypted));
+      if (a.then === 'close') {
+        conn.close();
+        return;
       }
-      switch (cmd.verb) {
-        case 'EHLO':
-        case 'HELO': {
-          from = null;
-          rcpts.length = 0;
-          const caps = ['PIPELINING', 'SIZE 52428800', '8BITMIME'];
-          if (listener.tls === 'starttls' && !encrypted) caps.push('STARTTLS');
-          if (cfg.accounts !== undefined && (encrypted || listener.tls === 'none')) caps.push('AUTH PLAIN LOGIN');
-          if (conn.writable) conn.send(multilinePayload(250, [cfg.name, ...caps], encrypted));
-          break;
-        }
-        case 'STARTTLS': {
-          if (listener.tls !== 'starttls' || encrypted) {
-            send(Replies.badSequence);
-            break;
-          }
-          send(Replies.readyForTls);
-          const out = yield* serverHandshake(conn, cfg.tls as TlsServerConfig, idle);
-          if (!out.ok) return conn.abort();
-          encrypted = true;
-          from = null;
-          rcpts.length = 0;
-          break;
-        }
-        case 'AUTH': {
-          const ok = cfg.accounts !== undefined && checkPlain(cmd.arg, cfg.accounts);
-          if (ok) {
-            user = decodePlainUser(cmd.arg);
-            send(Replies.authOk);
-          } else refuse(Replies.authFailed);
-          break;
-        }
-        case 'MAIL': {
-          const r = this.mail(cmd, clientIp, ipText, listener, user);
-          if (r !== null) {
-            refuse(r);
-            if (r.code === 421) {
-              conn.close();
-              return;
-            }
-            break;
-          }
-          from = addressIn(cmd.arg);
-          send(Replies.senderOk);
-          break;
-        }
-        case 'RCPT': {
-          if (from === null) {
-            send(Replies.badSequence);
-            break;
-          }
-          const to = addressIn(cmd.arg);
-          const r = this.rcpt(clientIp, ipText, user, from, to);
-          if (r !== null) refuse(r);
-          else {
-            rcpts.push(to);
-            send(Replies.recipientOk);
-          }
-          break;
-        }
-        case 'DATA':
-          if (from === null || rcpts.length === 0) send(Replies.badSequence);
-          else {
-            inData = true;
-            send(Replies.startData);
-          }
-          break;
-        case 'RSET':
-          from = null;
-          rcpts.length = 0;
-          send(Replies.ok);
-          break;
-        case 'NOOP':
-          send(Replies.ok);
-          break;
-        case 'QUIT':
-          send(Replies.bye);
-          conn.close();
-          return;
-        default:
-          send(Replies.syntaxError);
+      if (a.then === 'tls') {
+        const out = yield* serverHandshake(conn, s.cfg.tls as TlsServerConfig, idle);
+        if (!out.ok) return conn.abort();
+        this.secured(s);
       }
     }
+  }
+
+  /** A new session with a client at `clientIp` on `listener`, under the policy in force now. */
+  open(clientIp: Address, listener: ListenerConfig): ServerSession {
+    return { listener, cfg: this.config, clientIp, ipText: formatAddress(clientIp), encrypted: false, user: null, from: null, rcpts: [], inData: false };
+  }
+
+  /** Session `s` has finished its TLS handshake after STARTTLS: what went before is forgotten (RFC 3207 §4.2). */
+  secured(s: ServerSession): void {
+    s.encrypted = true;
+    s.from = null;
+    s.rcpts.length = 0;
+  }
+
+  /**
+   * Answers one command of session `s` as the server does when the command arrives: the reply
+   * to send and what the session does next. A refusal is counted and told here.
+   */
+  answer(s: ServerSession, cmd: SmtpCommand): ServerAnswer {
+    if (s.inData) {
+      s.inData = false;
+      const r = this.content(cmd, s.clientIp, s.listener, s.encrypted, s.user, s.from, s.rcpts);
+      s.from = null;
+      s.rcpts.length = 0;
+      return r.code >= 400 ? this.refuse(s, r, 'go') : go(r);
+    }
+    const cfg = s.cfg;
+    switch (cmd.verb) {
+      case 'EHLO':
+      case 'HELO': {
+        s.from = null;
+        s.rcpts.length = 0;
+        const lines = [cfg.name, 'PIPELINING', 'SIZE 52428800', '8BITMIME'];
+        if (s.listener.tls === 'starttls' && !s.encrypted) lines.push('STARTTLS');
+        if (cfg.accounts !== undefined && (s.encrypted || s.listener.tls === 'none')) lines.push('AUTH PLAIN LOGIN');
+        return { reply: { code: 250, text: lines[lines.length - 1] as string }, lines, then: 'go' };
+      }
+      case 'STARTTLS':
+        if (s.listener.tls !== 'starttls' || s.encrypted) return go(Replies.badSequence);
+        return { reply: Replies.readyForTls, lines: null, then: 'tls' };
+      case 'AUTH': {
+        if (cfg.accounts === undefined || !checkPlain(cmd.arg, cfg.accounts)) return this.refuse(s, Replies.authFailed, 'go');
+        s.user = decodePlainUser(cmd.arg);
+        return go(Replies.authOk);
+      }
+      case 'MAIL': {
+        const r = this.mail(cmd, s.clientIp, s.ipText, s.listener, s.user);
+        if (r !== null) return this.refuse(s, r, r.code === 421 ? 'close' : 'go');
+        s.from = addressIn(cmd.arg);
+        return go(Replies.senderOk);
+      }
+      case 'RCPT': {
+        if (s.from === null) return go(Replies.badSequence);
+        const to = addressIn(cmd.arg);
+        const r = this.rcpt(s.clientIp, s.ipText, s.user, s.from, to);
+        if (r !== null) return this.refuse(s, r, 'go');
+        s.rcpts.push(to);
+        return go(Replies.recipientOk);
+      }
+      case 'DATA':
+        if (s.from === null || s.rcpts.length === 0) return go(Replies.badSequence);
+        s.inData = true;
+        return go(Replies.startData);
+      case 'RSET':
+        s.from = null;
+        s.rcpts.length = 0;
+        return go(Replies.ok);
+      case 'NOOP':
+        return go(Replies.ok);
+      case 'QUIT':
+        return { reply: Replies.bye, lines: null, then: 'close' };
+      default:
+        return go(Replies.syntaxError);
+    }
+  }
+
+  /**
+   * Whether `answer(s, cmd)` must wait for the moment the command arrives: it reads or
+   * changes what other sessions share (throttles, greylist, reputation, the spam filter's
+   * draws, the queue), or refuses, which is recorded when it happens. Any other answer is a
+   * function of the session and of a policy that stays put, and may be worked out earlier (a
+   * direct session does). The session's state must be as it will be when `cmd` arrives.
+   */
+  answersAtArrival(s: ServerSession, cmd: SmtpCommand): boolean {
+    if (s.inData) return true;
+    const cfg = this.config;
+    switch (cmd.verb) {
+      case 'AUTH':
+        return s.cfg.accounts === undefined || !checkPlain(cmd.arg, s.cfg.accounts);
+      case 'MAIL':
+        return (s.listener.authRequired === true && s.user === null) || cfg.perIpLimit !== undefined || (cfg.perUserLimit !== undefined && s.user !== null) || cfg.spf !== undefined;
+      case 'RCPT': {
+        if (s.from === null) return false;
+        if (cfg.reputation !== undefined || cfg.greylist !== undefined) return true;
+        const local = (cfg.localDomains ?? []).includes(domainOf(addressIn(cmd.arg)));
+        return !local && s.user === null && !(cfg.relayFrom?.(s.clientIp) ?? false);
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** A new session's count, for `stats.sessions` (a direct session counts at the moment its handshake would complete). */
+  readonly countSession = (): void => {
+    this.stats.sessions++;
+  };
+
+  /** Counts and tells a refusal; the answer that carries it. */
+  private refuse(s: ServerSession, r: SmtpReply, then: 'go' | 'close'): ServerAnswer {
+    if (r.code >= 500) this.stats.rejected++;
+    else this.stats.deferred++;
+    this.config.onRefusal?.(r, s.clientIp);
+    return { reply: r, lines: null, then };
   }
 
   /** The answer to MAIL FROM, or null to accept it. */

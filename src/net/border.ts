@@ -7,9 +7,11 @@
  * @module
  */
 import type { AccessLine } from './access-line.js';
+import type { Address } from './address.js';
 import type { Direction } from './net-event.js';
 import type { Network } from './network.js';
 import type { Packet } from './packet.js';
+import type { Payload } from './payload.js';
 
 /** Judges packets at the edge of an ISP's access lines. */
 export interface BorderFilter {
@@ -38,4 +40,22 @@ export interface BorderFilter {
    * if not, it changes nothing and returns false. Optional.
    */
   dropsSilently?(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number, firstAt: number): boolean;
+  /**
+   * For a direct session (see `Network.directRoute`): would `filter`, from `from` to `until`,
+   * pass every packet of a new TCP flow between these ends, crossing `line`'s border
+   * `direction` as its opening SYN does, whose payloads are among `payloads` (in the order
+   * they first appear), unchanged and by its default action alone: no rule of its own, no log
+   * rule, no rate limit, no rule switched on or off meanwhile? It changes nothing and records
+   * nothing (a flow it clears is not tracked, and the default action's counters, which no
+   * report shows, do not count it). Optional: a filter without it clears no flow.
+   */
+  clearsFlow?(ends: FlowEnds, payloads: readonly Payload[], direction: Direction, line: AccessLine, network: Network, from: number, until: number): boolean;
+}
+
+/** The two ends of a TCP flow, the opening end first. */
+export interface FlowEnds {
+  readonly source: Address;
+  readonly sourcePort: number;
+  readonly destination: Address;
+  readonly destinationPort: number;
 }

@@ -28,6 +28,7 @@ import { RandomStreams, type Seed, type Simulation, type Xoshiro128 } from '../e
 import { AccessLine } from './access-line.js';
 import { type Address, formatAddress } from './address.js';
 import { Core } from './core.js';
+import { DirectRoute } from './direct-route.js';
 import { Dns } from './dns.js';
 import { Host, type HostSpec } from './host.js';
 import { type AttachOptions, Isp, type IspSpec } from './isp.js';
@@ -102,6 +103,13 @@ export class Network {
    * attachments are known, and an alias is checked on arrival only).
    */
   express: ((packet: Packet, from: Host) => boolean) | null = null;
+  /**
+   * Whose connections may be made as direct sessions (see `directRoute`), or null (the
+   * default) for nobody's. A run sets it when it does not record every packet: the predicate
+   * says which clients nobody records and which stay where they are for good (no roaming, no
+   * tunnel).
+   */
+  direct: ((client: Host) => boolean) | null = null;
 
   constructor(
     readonly sim: Simulation,
@@ -299,6 +307,24 @@ export class Network {
     };
     if (at <= this.sim.now) go();
     else this.sim.at(at, go);
+  }
+
+  /**
+   * A direct route for a TCP connection from `client` to `address`:`port`, or null where the
+   * ordinary way could do anything but deliver each segment whole, in order, after fixed
+   * delays (see `DirectRoute`). The route names the client's next ephemeral port; a session
+   * made on it takes the port with `client.tcp.takePort()`.
+   */
+  directRoute(client: Host, address: Address, port: number): DirectRoute | null {
+    if (this.direct === null || client.up === null || client.down === null || client.sourceFor(address) !== client.address || !this.direct(client)) return null;
+    const server = this.hostsByAddress.get(address);
+    if (server === undefined || server.up === null || server.down === null || server.address !== address || !server.tcp.listening(port)) return null;
+    const from = client.isp as Isp;
+    const to = server.isp as Isp;
+    if ((client.line !== null && client.line.contract.fairUseBytes !== Infinity) || (server.line !== null && server.line.contract.fairUseBytes !== Infinity)) return null;
+    const legs = [client.up.fixed, this.core.pipe(from, to).fixed, server.down.fixed, server.up.fixed, this.core.pipe(to, from).fixed, client.down.fixed] as const;
+    if (legs.some((d) => d < 0)) return null;
+    return new DirectRoute(this, client, server, client.tcp.peekPort(), port, ...legs);
   }
 
   /** Puts a packet sent by `host` on the wire. Called by hosts. */

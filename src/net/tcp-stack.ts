@@ -33,6 +33,8 @@ export class TcpListener {
     readonly port: number,
     /** Called with each connection whose handshake completes; set its handlers here. */
     public onAccept: (conn: TcpConnection) => void,
+    /** What serves the port (an SMTP server, say), for models that meet it directly; see `TcpStack.serviceAt`. */
+    readonly service: unknown = null,
   ) {}
 
   /** Stops accepting; connections already accepted go on. */
@@ -60,10 +62,10 @@ export class TcpStack {
   constructor(readonly host: Host) {}
 
   /** Listens on `port`; throws if something already listens there. */
-  listen(port: number, onAccept: (conn: TcpConnection) => void = () => undefined): TcpListener {
+  listen(port: number, onAccept: (conn: TcpConnection) => void = () => undefined, service: unknown = null): TcpListener {
     checkPort(port);
     if (this.listenerTable?.has(port) === true) throw new Error(`${this.host.name} already listens on TCP port ${port}`);
-    const l = new TcpListener(this, port, onAccept);
+    const l = new TcpListener(this, port, onAccept, service);
     (this.listenerTable ??= new Map()).set(port, l);
     return l;
   }
@@ -71,6 +73,27 @@ export class TcpStack {
   /** True if a socket listens on `port`. */
   listening(port: number): boolean {
     return this.listenerTable?.has(port) === true;
+  }
+
+  /** The service given to `listen` for `port`, or null when there is none or nothing listens. */
+  serviceAt(port: number): unknown {
+    return this.listenerTable?.get(port)?.service ?? null;
+  }
+
+  /** The ephemeral port the next `connect` (or `takePort`) will take, without taking it. */
+  peekPort(): number {
+    const p = this.ephemeralPort();
+    this.nextPort = p; // the search starts again from it, and finds it still free
+    return p;
+  }
+
+  /**
+   * Takes the ephemeral port a `connect` would take now, for a connection that is not made
+   * through this stack (a direct session, see `Network.directRoute`): the next `connect`
+   * goes on from the one after it, as it would have.
+   */
+  takePort(): number {
+    return this.ephemeralPort();
   }
 
   /** Ports with a listener, ascending. */

@@ -446,6 +446,10 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   // event per packet instead of three, with the same outcome (see `Network.express`).
   if (scenario.fidelity.level !== 'packets') {
     world.net.express = trace === undefined || sample <= 0 ? () => true : (p, from) => !recorded.has(p.flow) && !sampled(from.name);
+    // And SMTP sessions of clients nobody records, on plain paths, at flow level (see
+    // `directSession`): the connections of a client that stays put, outside the sample.
+    const movers = world.movers;
+    world.net.direct = trace === undefined || sample <= 0 ? (client) => !movers.has(client) : (client) => !movers.has(client) && !sampled(client.name);
   }
 
   // Captions and questions at moments.

@@ -103,6 +103,8 @@ export interface World {
   readonly lives: ReadonlyMap<number, MessageLife>;
   /** What the static check of the firewall rules found: shadowed rules, exceptions that never apply, … */
   readonly warnings: readonly WorldWarning[];
+  /** The hosts that change networks during the run (roaming laptops); every other host stays where it was put. */
+  readonly movers: ReadonlySet<Host>;
 }
 
 /** A finding of the static check of a rule list, with the rule's place in the scenario. */
@@ -333,6 +335,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
 
   // Servers' SMTP and onward MTAs.
   const lives = new Map<number, MessageLife>();
+  const movers = new Set<Host>();
   /** Lets go of a life that has just ended; nothing for one already let go or still going. */
   const forget = (life: MessageLife): void => {
     if (life.fate !== 'queued' && lives.delete(life.message.id)) observer.ended(life);
@@ -514,7 +517,10 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         // A roaming client brings its VPN up at each stop, the first one included.
         if (spec.roaming === undefined) sim.process(vpnUp(vpn), { name: `vpn ${client.id}` });
       }
-      if (spec.roaming !== undefined) roam(client, spec.roaming, vpn, gi);
+      if (spec.roaming !== undefined) {
+        movers.add(host);
+        roam(client, spec.roaming, vpn, gi);
+      }
       // The first `zombieCount` machines are infected: which ones does not matter, as every
       // client of a group is alike, and it keeps the population the same across variants.
       if (i < zombieCount && spam !== null && spec.zombies !== undefined) {
@@ -591,7 +597,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       warnings.push({ path: ['world', 'isps', i, 'firewall', ...(j < 0 ? [] : ['rules', j])], message: `${spec.name}/${x.rule}: ${x.message}` });
     }
   });
-  return { sim, net, streams, isps, servers, groups, lives, warnings };
+  return { sim, net, streams, isps, servers, groups, lives, warnings, movers };
 }
 
 type MailClientSpecInput = NonNullable<GroupSpec['mailClient']>;
@@ -738,6 +744,7 @@ function applyChanges(scenario: Scenario, sim: Simulation, groups: Map<string, W
         throw new WorldError(['changes', i, c.action !== 'set' ? 'action' : 'set'], "a server's change sets its `tls`, e.g. set: { tls: { handshake: ok } }");
       }
       const tls = set['tls'] as { handshake?: 'ok' | 'no-shared-cipher'; certificate?: 'trusted' | 'self-signed' };
+      s.smtp.reconfiguresAt.push(c.at);
       sim.at(c.at, () => {
         const now = s.smtp.config.tls ?? { handshake: 'ok', certificate: 'trusted' };
         s.smtp.reconfigure({ tls: { handshake: tls.handshake ?? now.handshake, certificate: tls.certificate ?? now.certificate } });

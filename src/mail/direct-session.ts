@@ -1,0 +1,184 @@
+/**
+ * An SMTP session at flow level: a direct session. Where nobody records a connection's
+ * packets and its path is plain (`Network.directRoute`: fixed delays, both ends staying
+ * put, every border passing the flow by its default action), the session is worked out from
+ * the path's delays instead of being played segment by segment. Each command reaches the
+ * server one path delay after the client sends it; the server answers it with the same code
+ * as in an ordinary session (`SmtpServer.answer`); the reply reaches the client one delay
+ * later, and the client sends its next command at once, as the ordinary client does.
+ *
+ * The session costs a kernel event only where the moment can be seen from outside it: the
+ * client's connect report (a record), the server's count of sessions, each answer that reads
+ * or changes what other sessions share or that refuses (`SmtpServer.answersAtArrival`: per-IP
+ * and per-user limits, greylisting, blocklists, the spam filter, the accepted message), and
+ * the session's end, when its caller goes on. Every other answer is worked out ahead of its
+ * moment, which nothing can change: no change to the server is planned meanwhile.
+ *
+ * It is taken only where its outcome is provably the ordinary one, with every time the
+ * same sum: besides the route, both ends agree on implicit TLS, any TLS handshake would
+ * succeed, and the handshake completes before the client's first SYN retransmission or its
+ * connect timeout (so no segment goes twice). Anywhere else `directSession` returns null and
+ * the ordinary session runs. What a direct session leaves out, nobody records: its packets,
+ * its sequence numbers, and the border's tracking of a flow its default action passes.
+ *
+ * @module
+ */
+import { type ProcessBody, sleepUntil } from '../engine/index.js';
+import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerHello } from '../net/index.js';
+import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
+import { Replies } from './reply.js';
+import type { ClientSettings, SessionResult, SessionTarget } from './smtp-client.js';
+import { type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
+import { capabilities, commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
+
+/**
+ * The direct session for `message` from `host` to `target`, or null where it cannot be
+ * proved to end as the ordinary session would (see the module notes).
+ */
+export function directSession(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage): ProcessBody<SessionResult> | null {
+  const net = host.network;
+  if (net.direct === null) return null;
+  const route = net.directRoute(host, target.address, target.port);
+  if (route === null) return null;
+  const service = route.server.tcp.serviceAt(target.port) as Partial<SmtpService> | null;
+  if (service === null || !(service.server instanceof SmtpServer) || service.listener === undefined) return null;
+  const server = service.server;
+  const listener = service.listener;
+
+  const implicit = settings.tls === 'implicit';
+  if (implicit !== (listener.tls === 'implicit')) return null;
+  const starttls = (settings.tls === 'opportunistic' || settings.tls === 'starttls') && listener.tls === 'starttls';
+  const cfg = server.config;
+  if ((implicit || starttls) && (cfg.tls?.handshake !== 'ok' || (settings.verifyCertificate && cfg.tls.certificate !== 'trusted'))) return null;
+
+  const start = net.sim.now;
+  const connectedAt = route.toClient(route.toServer(start));
+  const os = host.os;
+  if (!(connectedAt - start < Math.min(os.synRetransmits[0] ?? os.connectTimeout, os.connectTimeout, settings.connectTimeout ?? Infinity))) return null;
+  const acceptedAt = route.toServer(connectedAt);
+  const greetedAt = implicit ? route.toClient(route.toServer(route.toClient(acceptedAt))) : route.toClient(acceptedAt);
+
+  // The longest the session can last: every command answered, then the server reads QUIT.
+  const exchanges = 1 + (starttls ? 3 : 0) + (settings.auth === undefined ? 0 : 1) + 1 + message.to.length + 2;
+  let last = greetedAt;
+  for (let i = 0; i < exchanges; i++) last = route.toClient(route.toServer(last));
+  const until = route.toServer(last);
+  if (server.reconfiguresAt.some((t) => t >= start && t <= until)) return null;
+  if (!route.clears(payloadsOf(server, implicit, starttls), start, until)) return null;
+
+  host.tcp.takePort();
+  const flow = net.nextFlowId();
+  net.sim.at(acceptedAt, server.countSession);
+  return run(host, target, settings, message, { server, session: server.open(host.address, listener), route, start, connectedAt, greetedAt, flow, implicit });
+}
+
+interface Plan {
+  readonly server: SmtpServer;
+  readonly session: ServerSession;
+  readonly route: { toServer(t: number): number; toClient(t: number): number };
+  readonly start: number;
+  readonly connectedAt: number;
+  readonly greetedAt: number;
+  readonly flow: number;
+  readonly implicit: boolean;
+}
+
+class Refused {
+  constructor(
+    readonly result: 'deferred' | 'rejected',
+    readonly cause: FailureCause,
+  ) {}
+}
+
+function* run(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage, plan: Plan): ProcessBody<SessionResult> {
+  const sim = host.network.sim;
+  const { server, session, route, start, flow } = plan;
+  const report: ConnectReport = { outcome: 'connected', errno: null, elapsed: plan.connectedAt - start, connectedAfter: plan.connectedAt - start, synsSent: 1 };
+  if (settings.onConnect !== undefined) {
+    yield sleepUntil(plan.connectedAt);
+    settings.onConnect(report, flow, target);
+  }
+  let tls: Attempt['tls'] = 'none';
+  if (plan.implicit) {
+    session.encrypted = true;
+    tls = 'implicit';
+  }
+  // When the client has the latest reply, and sends its next command.
+  let t = plan.greetedAt;
+  // One command: answered when it reaches the server (waiting for that moment only when the
+  // answer needs it), a failure reply ending the session as the ordinary client ends it.
+  const exchange = function* (stage: SmtpStage, cmd: SmtpCommand, ok: (code: number) => boolean): ProcessBody<ServerAnswer> {
+    const at = route.toServer(t);
+    if (server.answersAtArrival(session, cmd)) yield sleepUntil(at);
+    const a = server.answer(session, cmd);
+    t = route.toClient(at);
+    if (!ok(a.reply.code)) throw new Refused(a.reply.code >= 500 ? 'rejected' : 'deferred', { kind: 'reply', stage, reply: a.reply });
+    return a;
+  };
+  const finish = (result: Attempt['result'], cause?: FailureCause): SessionResult => ({
+    attempt: { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, ...(cause === undefined ? {} : { cause }), flow },
+    flow,
+    connect: report,
+  });
+
+  try {
+    const ehloCmd: SmtpCommand = { verb: 'EHLO', arg: settings.ehloName };
+    const ehlo = yield* exchange('ehlo', ehloCmd, is2xx);
+    if ((settings.tls === 'opportunistic' || settings.tls === 'starttls') && !session.encrypted) {
+      if (capabilities({ code: ehlo.reply.code, lines: ehlo.lines ?? [], reply: ehlo.reply }).has('STARTTLS')) {
+        yield* exchange('starttls', { verb: 'STARTTLS', arg: '' }, (c) => c === 220);
+        // ClientHello, the server's flight; the client's Finished goes with its next EHLO.
+        t = route.toClient(route.toServer(t));
+        server.secured(session);
+        tls = 'starttls';
+        yield* exchange('ehlo', ehloCmd, is2xx);
+      } else if (settings.tls === 'starttls') {
+        throw new Refused('deferred', { kind: 'tls', error: 'required-but-not-offered' });
+      }
+    }
+    if (settings.auth !== undefined) {
+      const plain = Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64');
+      yield* exchange('auth', { verb: 'AUTH', arg: `PLAIN ${plain}` }, (c) => c === 235);
+    }
+    yield* exchange('mail', { verb: 'MAIL', arg: `FROM:<${message.from}>` }, is2xx);
+    for (const rcpt of message.to) yield* exchange('rcpt', { verb: 'RCPT', arg: `TO:<${rcpt}>` }, is2xx);
+    yield* exchange('data', { verb: 'DATA', arg: '' }, (c) => c === 354);
+    yield* exchange('dot', { verb: '.', arg: '', message }, is2xx);
+    yield sleepUntil(t);
+    return finish('accepted');
+  } catch (e) {
+    if (!(e instanceof Refused)) throw e;
+    yield sleepUntil(t);
+    return finish(e.result, e.cause);
+  }
+}
+
+function is2xx(code: number): boolean {
+  return code >= 200 && code < 300;
+}
+
+// What a border's inspection could find in a session, in the order it would first appear:
+// the same encoders as the ordinary session's, with stand-in names (inspection reads the
+// verbs, codes and record types, never the names). Made once per server and kind of session.
+const samples = new WeakMap<SmtpServer, Map<string, readonly Payload[]>>();
+
+function payloadsOf(server: SmtpServer, implicit: boolean, starttls: boolean): readonly Payload[] {
+  const key = implicit ? 'implicit' : starttls ? 'starttls' : 'plain';
+  let byKind = samples.get(server);
+  if (byKind === undefined) samples.set(server, (byKind = new Map()));
+  let list = byKind.get(key);
+  if (list === undefined) {
+    const hello = tlsClientHello(517, { tls: 'client-hello' });
+    const flight = tlsServerHello(1400, { tls: 'server-hello', certificate: 'trusted' });
+    const name = server.config.name;
+    const greeting = replyPayload(Replies.greeting(name), false);
+    const ehlo = commandPayload({ verb: 'EHLO', arg: 'client.invalid' }, false);
+    list = implicit
+      ? [hello, flight]
+      : starttls
+        ? [greeting, ehlo, multilinePayload(250, [name, 'STARTTLS'], false), commandPayload({ verb: 'STARTTLS', arg: '' }, false), replyPayload(Replies.readyForTls, false), hello, flight]
+        : [greeting, ehlo, commandPayload({ verb: 'MAIL', arg: 'FROM:<a@b.invalid>' }, false), commandPayload({ verb: 'RCPT', arg: 'TO:<c@d.invalid>' }, false)];
+    byKind.set(key, list);
+  }
+  return list;
+}
