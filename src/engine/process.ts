@@ -413,6 +413,17 @@ export class Resource implements Waitable {
     return this;
   }
 
+  /**
+   * Takes a slot now if one is free and nobody waits, and says whether it did: a caller that
+   * gets true holds the slot without yielding (and without the kernel event a yielded
+   * `acquire` costs); on false it yields `acquire()` as usual.
+   */
+  tryAcquire(): boolean {
+    if (this.busy >= this.capacity || this.waiting.length > 0) return false;
+    this.busy++;
+    return true;
+  }
+
   /** Gives a slot back; the first waiter, if any, gets it at once. */
   release(): void {
     if (this.busy === 0) throw new Error('release() without a slot held');

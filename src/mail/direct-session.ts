@@ -29,7 +29,7 @@ import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js
 import { Replies } from './reply.js';
 import type { ClientSettings, SessionResult, SessionTarget } from './smtp-client.js';
 import { type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
-import { capabilities, commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
+import { commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
 
 /**
  * The direct session for `message` from `host` to `target`, or null where it cannot be
@@ -103,58 +103,86 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     session.encrypted = true;
     tls = 'implicit';
   }
-  // When the client has the latest reply, and sends its next command.
+  // When the client has the latest reply and sends its next command; when that reaches the server.
   let t = plan.greetedAt;
-  // One command: answered when it reaches the server (waiting for that moment only when the
-  // answer needs it), a failure reply ending the session as the ordinary client ends it.
-  const exchange = function* (stage: SmtpStage, cmd: SmtpCommand, ok: (code: number) => boolean): ProcessBody<ServerAnswer> {
-    const at = route.toServer(t);
-    if (server.answersAtArrival(session, cmd)) yield sleepUntil(at);
+  let at = 0;
+  // Each command goes in two steps, with a wait between them when the answer needs its
+  // moment: `arrives` says whether it does, `answered` takes the answer there and fails the
+  // session, as the ordinary client does, on a reply it did not want.
+  const arrives = (cmd: SmtpCommand): boolean => {
+    at = route.toServer(t);
+    return server.answersAtArrival(session, cmd);
+  };
+  const answered = (stage: SmtpStage, cmd: SmtpCommand, want: number): ServerAnswer => {
     const a = server.answer(session, cmd);
     t = route.toClient(at);
-    if (!ok(a.reply.code)) throw new Refused(a.reply.code >= 500 ? 'rejected' : 'deferred', { kind: 'reply', stage, reply: a.reply });
+    const code = a.reply.code;
+    if (want === 0 ? code < 200 || code >= 300 : code !== want) throw new Refused(code >= 500 ? 'rejected' : 'deferred', { kind: 'reply', stage, reply: a.reply });
     return a;
   };
-  const finish = (result: Attempt['result'], cause?: FailureCause): SessionResult => ({
-    attempt: { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, ...(cause === undefined ? {} : { cause }), flow },
-    flow,
-    connect: report,
-  });
 
+  let result: Attempt['result'] = 'accepted';
+  let cause: FailureCause | undefined;
   try {
-    const ehloCmd: SmtpCommand = { verb: 'EHLO', arg: settings.ehloName };
-    const ehlo = yield* exchange('ehlo', ehloCmd, is2xx);
+    const ehlo: SmtpCommand = { verb: 'EHLO', arg: settings.ehloName };
+    if (arrives(ehlo)) yield sleepUntil(at);
+    const offers = answered('ehlo', ehlo, 0);
     if ((settings.tls === 'opportunistic' || settings.tls === 'starttls') && !session.encrypted) {
-      if (capabilities({ code: ehlo.reply.code, lines: ehlo.lines ?? [], reply: ehlo.reply }).has('STARTTLS')) {
-        yield* exchange('starttls', { verb: 'STARTTLS', arg: '' }, (c) => c === 220);
+      if (offersStarttls(offers.lines)) {
+        if (arrives(STARTTLS)) yield sleepUntil(at);
+        answered('starttls', STARTTLS, 220);
         // ClientHello, the server's flight; the client's Finished goes with its next EHLO.
         t = route.toClient(route.toServer(t));
         server.secured(session);
         tls = 'starttls';
-        yield* exchange('ehlo', ehloCmd, is2xx);
+        if (arrives(ehlo)) yield sleepUntil(at);
+        answered('ehlo', ehlo, 0);
       } else if (settings.tls === 'starttls') {
         throw new Refused('deferred', { kind: 'tls', error: 'required-but-not-offered' });
       }
     }
     if (settings.auth !== undefined) {
-      const plain = Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64');
-      yield* exchange('auth', { verb: 'AUTH', arg: `PLAIN ${plain}` }, (c) => c === 235);
+      const auth: SmtpCommand = { verb: 'AUTH', arg: `PLAIN ${Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64')}` };
+      if (arrives(auth)) yield sleepUntil(at);
+      answered('auth', auth, 235);
     }
-    yield* exchange('mail', { verb: 'MAIL', arg: `FROM:<${message.from}>` }, is2xx);
-    for (const rcpt of message.to) yield* exchange('rcpt', { verb: 'RCPT', arg: `TO:<${rcpt}>` }, is2xx);
-    yield* exchange('data', { verb: 'DATA', arg: '' }, (c) => c === 354);
-    yield* exchange('dot', { verb: '.', arg: '', message }, is2xx);
-    yield sleepUntil(t);
-    return finish('accepted');
+    const mail: SmtpCommand = { verb: 'MAIL', arg: `FROM:<${message.from}>` };
+    if (arrives(mail)) yield sleepUntil(at);
+    answered('mail', mail, 0);
+    for (const to of message.to) {
+      const rcpt: SmtpCommand = { verb: 'RCPT', arg: `TO:<${to}>` };
+      if (arrives(rcpt)) yield sleepUntil(at);
+      answered('rcpt', rcpt, 0);
+    }
+    if (arrives(DATA)) yield sleepUntil(at);
+    answered('data', DATA, 354);
+    const dot: SmtpCommand = { verb: '.', arg: '', message };
+    if (arrives(dot)) yield sleepUntil(at);
+    answered('dot', dot, 0);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
-    yield sleepUntil(t);
-    return finish(e.result, e.cause);
+    result = e.result;
+    cause = e.cause;
   }
+  yield sleepUntil(t);
+  const attempt: Attempt = cause === undefined
+    ? { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, flow }
+    : { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, cause, flow };
+  return { attempt, flow, connect: report };
 }
 
-function is2xx(code: number): boolean {
-  return code >= 200 && code < 300;
+const STARTTLS: SmtpCommand = { verb: 'STARTTLS', arg: '' };
+const DATA: SmtpCommand = { verb: 'DATA', arg: '' };
+
+/** Whether EHLO's reply lines offer STARTTLS, read as the ordinary client reads them (`capabilities`). */
+function offersStarttls(lines: readonly string[] | null): boolean {
+  if (lines === null) return false;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const sp = line.indexOf(' ');
+    if ((sp < 0 ? line : line.slice(0, sp)).toUpperCase() === 'STARTTLS') return true;
+  }
+  return false;
 }
 
 // What a border's inspection could find in a session, in the order it would first appear:

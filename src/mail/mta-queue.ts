@@ -132,7 +132,7 @@ export class MtaQueue {
       if (this.deadNow(destination)) attempt = this.suspended(destination);
       else {
         const slot = this.slot(destination);
-        yield slot.acquire();
+        if (!slot.tryAcquire()) yield slot.acquire();
         try {
           // The destination may have died while this message waited for a slot.
           attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, { tls: useTls });

@@ -6,7 +6,7 @@
  * @module
  */
 import type { ProcessBody, Simulation } from '../engine/index.js';
-import type { Host } from '../net/index.js';
+import type { Host, MxRecord } from '../net/index.js';
 import type { Attempt, MessageLife } from './message.js';
 import { MtaQueue } from './mta-queue.js';
 import type { RetryProfile, TlsFallback } from './retry-profile.js';
@@ -43,6 +43,7 @@ export interface MtaConfig {
 /** An MTA on a host. */
 export class Mta {
   readonly queue: MtaQueue;
+  private readonly settingsByTls = new Map<ClientTls, ClientSettings>();
 
   constructor(
     readonly host: Host,
@@ -62,6 +63,25 @@ export class Mta {
     });
   }
 
+  /** The client settings of this MTA's sessions with `tls`, made once for each. */
+  private settings(tls: ClientTls): ClientSettings {
+    let settings = this.settingsByTls.get(tls);
+    if (settings === undefined) {
+      const cfg = this.config;
+      settings = {
+        by: cfg.name,
+        ehloName: this.host.name,
+        tls,
+        verifyCertificate: false,
+        ...(cfg.relayHost?.auth === undefined ? {} : { auth: cfg.relayHost.auth }),
+        ...(cfg.profile.connectTimeout === null ? {} : { connectTimeout: cfg.profile.connectTimeout }),
+        ...(cfg.onConnect === undefined ? {} : { onConnect: cfg.onConnect }),
+      };
+      this.settingsByTls.set(tls, settings);
+    }
+    return settings;
+  }
+
   /** Queues a message for `destination` (the recipients' domain). */
   send(life: MessageLife, destination: string): void {
     this.queue.enqueue(life, destination);
@@ -73,28 +93,18 @@ export class Mta {
     const dns = host.network.dns;
     const required = cfg.tls === 'starttls' || (cfg.requireTlsFor ?? []).includes(destination);
     const tls: ClientTls = required ? 'starttls' : useTls ? (cfg.tls ?? 'opportunistic') : 'none';
-    const targets = cfg.relayHost !== undefined
-      ? [{ name: cfg.relayHost.name, port: cfg.relayHost.port }]
-      : dns.mx(destination).slice(0, cfg.profile.addressesPerAttempt).map((m) => ({ name: m.exchange, port: 25 }));
+    const settings = this.settings(tls);
     const start = host.network.sim.now;
     let last: Attempt | null = null;
-    for (const t of targets) {
-      const address = dns.resolve(t.name);
+    const relay = cfg.relayHost;
+    const mx = relay === undefined ? dns.mx(destination) : [];
+    const n = relay === undefined ? Math.min(mx.length, cfg.profile.addressesPerAttempt) : 1;
+    for (let i = 0; i < n; i++) {
+      const name = relay === undefined ? (mx[i] as MxRecord).exchange : relay.name;
+      const port = relay === undefined ? 25 : relay.port;
+      const address = dns.resolve(name);
       if (address === null) continue;
-      const res = yield* smtpSession(
-        host,
-        { name: t.name, address, port: t.port },
-        {
-          by: cfg.name,
-          ehloName: host.name,
-          tls,
-          verifyCertificate: false,
-          ...(cfg.relayHost?.auth === undefined ? {} : { auth: cfg.relayHost.auth }),
-          ...(cfg.profile.connectTimeout === null ? {} : { connectTimeout: cfg.profile.connectTimeout }),
-          ...(cfg.onConnect === undefined ? {} : { onConnect: cfg.onConnect }),
-        },
-        life.envelope,
-      );
+      const res = yield* smtpSession(host, { name, address, port }, settings, life.envelope);
       cfg.onAttempt?.(life, res.attempt, res.flow);
       last = res.attempt;
       // A reply from a server ends the attempt (Postfix moves to the next MX only when it
