@@ -175,12 +175,13 @@ export class Process<R = unknown> implements Waitable {
   private joiners: Process<unknown>[] | null = null;
 
   /** Use `Simulation.process`. */
-  constructor(sim: Simulation, body: ProcessBody<R>, name: string, delay: number) {
+  constructor(sim: Simulation, body: ProcessBody<R>, name: string, delay: number | null) {
     this.sim = sim;
     this.body = body;
     this.name = name;
     this.idx = sim.processes.add(this as Process<unknown>);
-    this.wakeId = sim.resumeAfter(delay, this as Process<unknown>, this.idx);
+    // With no delay (`ProcessOptions.now`) the caller runs the first step itself.
+    if (delay !== null) this.wakeId = sim.resumeAfter(delay, this as Process<unknown>, this.idx);
   }
 
   /** True until the body returns or throws. */

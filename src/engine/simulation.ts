@@ -49,6 +49,13 @@ export interface ProcessOptions {
   delay?: number;
   /** A name for errors and traces. */
   name?: string;
+  /**
+   * Run the body's first step at once, inside this call, rather than as a kernel event
+   * (`delay` is then ignored). For a handler that runs at the very moment a process is due
+   * to start: the process takes the handler's place in the order of events, at no event's
+   * cost. What the first step throws, this call throws.
+   */
+  now?: boolean;
 }
 
 const SLOT_BITS = 26;
@@ -190,7 +197,10 @@ export class Simulation {
 
   /** Starts a process: its body first runs after `options.delay` (default now). */
   process<R>(body: ProcessBody<R>, options: ProcessOptions = {}): Process<R> {
-    return new Process(this, body, options.name ?? 'process', options.delay ?? 0);
+    if (options.now !== true) return new Process(this, body, options.name ?? 'process', options.delay ?? 0);
+    const p = new Process(this, body, options.name ?? 'process', null);
+    p.step();
+    return p;
   }
 
   /** Asks the loop to return after the current event. Only meaningful inside a handler. */

@@ -16,10 +16,17 @@
  *
  * It is taken only where its outcome is provably the ordinary one, with every time the
  * same sum: besides the route, both ends agree on implicit TLS, any TLS handshake would
- * succeed, and the handshake completes before the client's first SYN retransmission or its
- * connect timeout (so no segment goes twice). Anywhere else `directSession` returns null and
+ * succeed, the handshake completes before the client's first SYN retransmission or its
+ * connect timeout (so no segment goes twice), and no command timeout of the client nor the
+ * server's idle timeout could run out. Anywhere else `directSession` returns null and
  * the ordinary session runs. What a direct session leaves out, nobody records: its packets,
  * its sequence numbers, and the border's tracking of a flow its default action passes.
+ *
+ * One difference remains, a documented choice of flow fidelity: answers of two sessions that
+ * fall at the very same simulated instant (an exact tie of floating-point sums) are given in
+ * the order their sessions scheduled them, which need not be the order of the ordinary
+ * path's chain of packet events. With a per-IP limit, that decides which of the two gets
+ * the last message of the day.
  *
  * @module
  */
@@ -27,7 +34,7 @@ import { type ProcessBody, sleepUntil } from '../engine/index.js';
 import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerHello } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
 import { Replies } from './reply.js';
-import type { ClientSettings, SessionResult, SessionTarget } from './smtp-client.js';
+import type { ClientSettings, CommandTimeouts, SessionResult, SessionTarget } from './smtp-client.js';
 import { type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
 import { commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
 
@@ -55,6 +62,9 @@ export function directSession(host: Host, target: SessionTarget, settings: Clien
   const connectedAt = route.toClient(route.toServer(start));
   const os = host.os;
   if (!(connectedAt - start < Math.min(os.synRetransmits[0] ?? os.connectTimeout, os.connectTimeout, settings.connectTimeout ?? Infinity))) return null;
+  // Nobody waits long enough to give up: each end's longest wait, for a reply or for the
+  // next command, is one round trip, kept well under the shortest timeout.
+  if (!(2 * (connectedAt - start) < Math.min(cfg.idleTimeout ?? 300, settings.timeouts === undefined ? Infinity : shortest(settings.timeouts)))) return null;
   const acceptedAt = route.toServer(connectedAt);
   const greetedAt = implicit ? route.toClient(route.toServer(route.toClient(acceptedAt))) : route.toClient(acceptedAt);
 
@@ -70,6 +80,12 @@ export function directSession(host: Host, target: SessionTarget, settings: Clien
   const flow = net.nextFlowId();
   net.sim.at(acceptedAt, server.countSession);
   return run(host, target, settings, message, { server, session: server.open(host.address, listener), route, start, connectedAt, greetedAt, flow, implicit });
+}
+
+function shortest(timeouts: CommandTimeouts): number {
+  let m = Infinity;
+  for (const k in timeouts) m = Math.min(m, timeouts[k as keyof CommandTimeouts]);
+  return m;
 }
 
 interface Plan {

@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { type ProcessBody, Resource, type Simulation, timeout } from '../engine/index.js';
+import { type ProcessBody, Resource, type Simulation } from '../engine/index.js';
 import type { Attempt, FailureCause, MessageLife } from './message.js';
 import type { RetryProfile, TlsFallback } from './retry-profile.js';
 
@@ -55,7 +55,30 @@ export interface MtaQueueOptions {
   readonly handOff?: boolean;
 }
 
-/** One MTA's outbound queue. */
+/** A message in the queue between its attempts: what the next one needs to know. */
+class Queued {
+  failures = 0;
+  firstFailureAt = 0;
+  /** When the last attempt failed, or -1 before the first failure. */
+  previousFailureAt = -1;
+  tlsFailed = false;
+  plaintextNow = false;
+  /** When the next attempt is due, once a delay warning has gone out before it. */
+  nextAt = 0;
+
+  constructor(
+    readonly life: MessageLife,
+    readonly destination: string,
+    readonly queuedAt: number,
+  ) {}
+}
+
+/**
+ * One MTA's outbound queue.
+ *
+ * A message runs a process only while an attempt is under way; between attempts it is a
+ * small record and one pending event (a queue of a week's deferred mail holds millions).
+ */
 export class MtaQueue {
   private readonly sim: Simulation;
   private readonly opts: MtaQueueOptions;
@@ -65,11 +88,25 @@ export class MtaQueue {
   /** Dead destinations: until when, and the attempt that found them so. */
   private readonly dead = new Map<string, { until: number; attempt: Attempt }>();
   private peakSize = 0;
+  /** Messages between attempts, by the number their pending event carries; `free` lists unused numbers. */
+  private readonly between: (Queued | undefined)[] = [];
+  private readonly free: number[] = [];
+  private readonly onRetry = (i: number): void => {
+    this.sim.process(this.attempt(this.take(i)), { name: this.processName, now: true });
+  };
+  private readonly onWarning = (i: number): void => {
+    const q = this.take(i);
+    q.life.warnings++;
+    this.opts.onDelayWarning?.(q.life);
+    this.sim.after(q.nextAt - this.sim.now, this.onRetry, this.put(q));
+  };
+  private readonly processName: string;
 
   constructor(sim: Simulation, options: MtaQueueOptions) {
     this.sim = sim;
     this.opts = options;
     this.fallback = options.tlsFallback ?? options.profile.tlsFallback;
+    this.processName = `${options.name}/delivery`;
   }
 
   /** Messages in the queue now. */
@@ -91,7 +128,7 @@ export class MtaQueue {
   enqueue(life: MessageLife, destination: string): void {
     this.waiting.add(life);
     this.peakSize = Math.max(this.peakSize, this.waiting.size);
-    this.sim.process(this.deliver(life, destination), { name: `${this.opts.name}/msg-${life.message.id}` });
+    this.sim.process(this.attempt(new Queued(life, destination, this.sim.now)), { name: this.processName });
   }
 
   /** Whether `destination` is dead now (see the module's notes). */
@@ -116,18 +153,32 @@ export class MtaQueue {
     return r;
   }
 
-  private *deliver(life: MessageLife, destination: string): ProcessBody<void> {
+  /** Keeps `q` between attempts; the number its pending event carries. */
+  private put(q: Queued): number {
+    const i = this.free.pop() ?? this.between.length;
+    this.between[i] = q;
+    return i;
+  }
+
+  private take(i: number): Queued {
+    const q = this.between[i] as Queued;
+    this.between[i] = undefined;
+    this.free.push(i);
+    return q;
+  }
+
+  private history(q: Queued): { queuedAt: number; firstFailureAt: number; failures: number; previousFailureAt?: number } {
+    return q.previousFailureAt < 0 ? { queuedAt: q.queuedAt, firstFailureAt: q.firstFailureAt, failures: q.failures } : { queuedAt: q.queuedAt, firstFailureAt: q.firstFailureAt, failures: q.failures, previousFailureAt: q.previousFailureAt };
+  }
+
+  /** One attempt at `q`, then its end or its next attempt, as Postfix's queue manager schedules it. */
+  private *attempt(q: Queued): ProcessBody<void> {
     const { profile } = this.opts;
     const sim = this.sim;
-    const queuedAt = sim.now;
-    let failures = 0;
-    let firstFailureAt = 0;
-    let previousFailureAt: number | undefined;
-    let tlsFailed = false;
-    let plaintextNow = false;
+    const { life, destination, queuedAt } = q;
     for (;;) {
-      const useTls = !(tlsFailed && (plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
-      plaintextNow = false;
+      const useTls = !(q.tlsFailed && (q.plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
+      q.plaintextNow = false;
       let attempt: Attempt;
       if (this.deadNow(destination)) attempt = this.suspended(destination);
       else {
@@ -151,30 +202,29 @@ export class MtaQueue {
       if (attempt.result === 'rejected') return this.finish(life, 'bounced');
 
       const now = sim.now;
-      if (failures === 0) firstFailureAt = now;
-      failures++;
+      if (q.failures === 0) q.firstFailureAt = now;
+      q.failures++;
       if (attempt.cause?.kind === 'tls' && attempt.cause.error !== 'required-but-not-offered' && this.fallback.kind !== 'defer') {
-        tlsFailed = true;
+        q.tlsFailed = true;
         if (this.fallback.kind === 'plaintext-now') {
-          plaintextNow = true;
+          q.plaintextNow = true;
           continue;
         }
       }
-      const history = previousFailureAt === undefined ? { queuedAt, firstFailureAt, failures } : { queuedAt, firstFailureAt, failures, previousFailureAt };
+      const history = this.history(q);
       if (profile.expired(history, now)) return this.finish(life, 'bounced');
       if (life.warnings === 0 && now - queuedAt >= profile.delayWarning) {
         life.warnings++;
         this.opts.onDelayWarning?.(life);
       }
       const next = profile.nextAttempt(history, now);
-      previousFailureAt = now;
+      q.previousFailureAt = now;
       // A warning falls due between attempts too: the queue manager sends it on its own scan.
       if (life.warnings === 0 && queuedAt + profile.delayWarning < next) {
-        yield timeout(queuedAt + profile.delayWarning - now);
-        life.warnings++;
-        this.opts.onDelayWarning?.(life);
-        yield timeout(next - sim.now);
-      } else yield timeout(next - now);
+        q.nextAt = next;
+        sim.after(queuedAt + profile.delayWarning - now, this.onWarning, this.put(q));
+      } else sim.after(next - now, this.onRetry, this.put(q));
+      return;
     }
   }
 

@@ -6,9 +6,10 @@ import { loadScenario } from '../../src/scenario/index.js';
 import { emptyState, foldEvents, type TraceEvent } from '../../src/trace/index.js';
 
 // Flow fidelity lets packets nobody records take the network's express path (one event per
-// packet instead of three). It must never change an outcome: on every bundled scenario, in
-// every variant, packet and flow fidelity give the same report and the same outcome for
-// every message, with its delay and what decided it, to the last bit.
+// packet instead of three), and the SMTP sessions of clients nobody records run as direct
+// sessions, worked out from their path's delays. Neither may change an outcome: on every
+// bundled scenario, in every variant, packet and flow fidelity give the same report and the
+// same outcome for every message, with its delay and what decided it, to the last bit.
 const dir = 'scenarios';
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
