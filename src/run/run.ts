@@ -10,7 +10,7 @@ import type { Attempt, MessageLife, SendResult, TrafficClass } from '../mail/ind
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, FlowBits, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
-import type { MessageStage, Protocol, TcpFlags, TraceEvent, TraceHeader, VerdictAction } from '../trace/index.js';
+import { type MessageStage, type Protocol, type TcpFlags, toMicros, type TraceEvent, type TraceHeader, type VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
 import { MailTally, queuedOf } from './mail-tally.js';
@@ -178,6 +178,9 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   const metricsOnly = scenario.fidelity.level === 'metrics';
   const emit = (e: TraceEvent): void => {
     if (trace === undefined || (metricsOnly && perItem.has(e.kind) && !(e.kind === 'packet' && scenario.fidelity.packetSample > 0))) return;
+    // To the microsecond a trace keeps, here, where the record is still the run's own: the
+    // writer would otherwise copy it to round it.
+    e.t = toMicros(e.t) / 1_000_000;
     lastT = Math.max(lastT, e.t);
     trace.write(e.t < lastT ? { ...e, t: lastT } : e);
   };

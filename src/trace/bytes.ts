@@ -60,6 +60,25 @@ export class ByteWriter {
 
   /** Appends a UTF-8 string, length first. */
   str(s: string): void {
+    const n = s.length;
+    if (n < 128) {
+      // Most strings are short ASCII (names, codes): their length is one varint byte and each
+      // character one byte, written in place without an encoder's array.
+      this.room(n + 1);
+      const buf = this.buf;
+      const at = this.length + 1;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        buf[at + i] = c;
+      }
+      if (i === n) {
+        buf[at - 1] = n;
+        this.length = at + n;
+        return;
+      }
+    }
     const bytes = TEXT_ENCODER.encode(s);
     this.uvar(bytes.length);
     this.bytes(bytes);

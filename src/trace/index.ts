@@ -50,6 +50,7 @@ export {
   type VerdictAction,
   type VpnEvent,
 } from './event.js';
+export { toMicros } from './block-codec.js';
 export { FORMAT_VERSION } from './frame.js';
 export { type GroupInfo, type IspInfo, type ServerInfo, type TraceEntities, type TraceHeader } from './header.js';
 export { type Marker, type MarkerKind } from './markers.js';

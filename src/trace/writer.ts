@@ -111,8 +111,10 @@ export class TraceWriter {
     this.lastT = e.t;
     // The file keeps whole microseconds; the index and the keyframes must see the times the
     // reader will decode, or a block's first and last times would not match its index entry.
-    const us = toMicros(e.t);
-    this.pending.push(us === e.t * 1_000_000 ? e : { ...e, t: us / 1_000_000 });
+    // A record whose time is already that (a writer that rounds as it makes records) is kept
+    // as it is.
+    const t = toMicros(e.t) / 1_000_000;
+    this.pending.push(t === e.t ? e : { ...e, t });
     if (this.pending.length >= this.builder.blockSize) this.guard(() => this.flush());
   }
 
