@@ -33,7 +33,7 @@
 import { type ProcessBody, sleepUntil } from '../engine/index.js';
 import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerHello } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
-import { Replies } from './reply.js';
+import { Replies, type SmtpReply } from './reply.js';
 import type { ClientSettings, CommandTimeouts, SessionResult, SessionTarget } from './smtp-client.js';
 import { type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
 import { commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
@@ -133,7 +133,7 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     const a = server.answer(session, cmd);
     t = route.toClient(at);
     const code = a.reply.code;
-    if (want === 0 ? code < 200 || code >= 300 : code !== want) throw new Refused(code >= 500 ? 'rejected' : 'deferred', { kind: 'reply', stage, reply: a.reply });
+    if (want === 0 ? code < 200 || code >= 300 : code !== want) throw new Refused(code >= 500 ? 'rejected' : 'deferred', replyCause(stage, a.reply));
     return a;
   };
 
@@ -185,6 +185,16 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     ? { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, flow }
     : { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, cause, flow };
   return { attempt, flow, connect: report };
+}
+
+// A failure's cause, one object per reply and stage: a deferred message keeps its last cause
+// while it waits, and the replies of a throttle are the same again and again.
+const causes = new WeakMap<SmtpReply, Partial<Record<SmtpStage, FailureCause>>>();
+
+function replyCause(stage: SmtpStage, reply: SmtpReply): FailureCause {
+  let byStage = causes.get(reply);
+  if (byStage === undefined) causes.set(reply, (byStage = {}));
+  return (byStage[stage] ??= { kind: 'reply', stage, reply });
 }
 
 const STARTTLS: SmtpCommand = { verb: 'STARTTLS', arg: '' };

@@ -23,6 +23,7 @@ import {
   Replies,
   Reputation,
   type SendResult,
+  type SmtpReply,
   SmtpServer,
   type SmtpServerConfig,
   SpfRegistry,
@@ -661,7 +662,15 @@ function serverLimits(spec: ServerSpec, stream: (what: string) => RandomSource):
   const perIp = spec.limits?.perIp;
   if (perIp !== undefined) {
     // A rate of n/day is n in each day's window (calendar days for `fixed`).
-    const reply = perIp.reply === 'too-many-messages' ? Replies.tooManyMessages : perIp.reply === 'rate-limited' ? () => Replies.rateLimited : () => Replies.receivingTooFast;
+    // One reply object per address: a deferred message keeps its last reply for as long as it
+    // waits, and a week of a busy smart host's deferrals would otherwise hold millions of copies.
+    const byIp = new Map<string, SmtpReply>();
+    const tooMany = (ip: string): SmtpReply => {
+      let r = byIp.get(ip);
+      if (r === undefined) byIp.set(ip, (r = Replies.tooManyMessages(ip)));
+      return r;
+    };
+    const reply = perIp.reply === 'too-many-messages' ? tooMany : perIp.reply === 'rate-limited' ? () => Replies.rateLimited : () => Replies.receivingTooFast;
     out.perIpLimit = { limit: new WindowLimit({ limit: Math.round(perIp.limit * DAY), window: DAY, kind: perIp.window }), reply };
   }
   if (spec.limits?.perUser !== undefined) out.perUserLimit = new WindowLimit({ limit: Math.max(1, Math.round(spec.limits.perUser * 3600)), window: 3600, kind: 'sliding' });
