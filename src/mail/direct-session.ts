@@ -73,8 +73,8 @@ export function directSession(host: Host, target: SessionTarget, settings: Clien
   let last = greetedAt;
   for (let i = 0; i < exchanges; i++) last = route.toClient(route.toServer(last));
   const until = route.toServer(last);
-  if (server.reconfiguresAt.some((t) => t >= start && t <= until)) return null;
-  if (!route.clears(payloadsOf(server, implicit, starttls), start, until)) return null;
+  for (const t of server.reconfiguresAt) if (t >= start && t <= until) return null;
+  if (route.filtered && !route.clears(payloadsOf(server, implicit, starttls), start, until)) return null;
 
   host.tcp.takePort();
   const flow = net.nextFlowId();

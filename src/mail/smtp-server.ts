@@ -8,6 +8,10 @@
  * Relay permission follows the three criteria of the small-office seed: the sender is on an
  * authorised line, the recipient is local, or the sender authenticated.
  *
+ * Each command is answered by `answer`, whether it came in a packet-level session or in a
+ * direct one (`direct-session.ts`), which calls it at the moment the command would arrive
+ * when `answersAtArrival` says the moment matters, and earlier otherwise.
+ *
  * @module
  */
 import { type ProcessBody, type RandomSource, type Simulation, TIMED_OUT, within } from '../engine/index.js';
@@ -86,7 +90,6 @@ export interface ServerSession {
   /** The policy in force when the session began (greeting, capabilities, TLS, accounts). */
   readonly cfg: SmtpServerConfig;
   readonly clientIp: Address;
-  readonly ipText: string;
   encrypted: boolean;
   user: string | null;
   from: string | null;
@@ -129,6 +132,8 @@ export class SmtpServer {
    * change during a run with direct sessions lists it here first.
    */
   readonly reconfiguresAt: number[] = [];
+  private ehloFor: SmtpServerConfig | null = null;
+  private readonly ehloAnswers: (ServerAnswer | undefined)[] = [];
 
   constructor(
     readonly host: Host,
@@ -198,7 +203,7 @@ export class SmtpServer {
 
   /** A new session with a client at `clientIp` on `listener`, under the policy in force now. */
   open(clientIp: Address, listener: ListenerConfig): ServerSession {
-    return { listener, cfg: this.config, clientIp, ipText: formatAddress(clientIp), encrypted: false, user: null, from: null, rcpts: [], inData: false };
+    return { listener, cfg: this.config, clientIp, encrypted: false, user: null, from: null, rcpts: [], inData: false };
   }
 
   /** Session `s` has finished its TLS handshake after STARTTLS: what went before is forgotten (RFC 3207 §4.2). */
@@ -223,24 +228,20 @@ export class SmtpServer {
     const cfg = s.cfg;
     switch (cmd.verb) {
       case 'EHLO':
-      case 'HELO': {
+      case 'HELO':
         s.from = null;
         s.rcpts.length = 0;
-        const lines = [cfg.name, 'PIPELINING', 'SIZE 52428800', '8BITMIME'];
-        if (s.listener.tls === 'starttls' && !s.encrypted) lines.push('STARTTLS');
-        if (cfg.accounts !== undefined && (s.encrypted || s.listener.tls === 'none')) lines.push('AUTH PLAIN LOGIN');
-        return { reply: { code: 250, text: lines[lines.length - 1] as string }, lines, then: 'go' };
-      }
+        return this.capabilities(cfg, s.listener.tls === 'starttls' && !s.encrypted, cfg.accounts !== undefined && (s.encrypted || s.listener.tls === 'none'));
       case 'STARTTLS':
         if (s.listener.tls !== 'starttls' || s.encrypted) return go(Replies.badSequence);
         return { reply: Replies.readyForTls, lines: null, then: 'tls' };
       case 'AUTH': {
         if (cfg.accounts === undefined || !checkPlain(cmd.arg, cfg.accounts)) return this.refuse(s, Replies.authFailed, 'go');
-        s.user = decodePlainUser(cmd.arg);
+        s.user = (decodePlain(cmd.arg) as [string, string])[0];
         return go(Replies.authOk);
       }
       case 'MAIL': {
-        const r = this.mail(cmd, s.clientIp, s.ipText, s.listener, s.user);
+        const r = this.mail(cmd, s.clientIp, s.listener, s.user);
         if (r !== null) return this.refuse(s, r, r.code === 421 ? 'close' : 'go');
         s.from = addressIn(cmd.arg);
         return go(Replies.senderOk);
@@ -248,7 +249,7 @@ export class SmtpServer {
       case 'RCPT': {
         if (s.from === null) return go(Replies.badSequence);
         const to = addressIn(cmd.arg);
-        const r = this.rcpt(s.clientIp, s.ipText, s.user, s.from, to);
+        const r = this.rcpt(s.clientIp, s.user, s.from, to);
         if (r !== null) return this.refuse(s, r, 'go');
         s.rcpts.push(to);
         return go(Replies.recipientOk);
@@ -268,6 +269,23 @@ export class SmtpServer {
       default:
         return go(Replies.syntaxError);
     }
+  }
+
+  /** EHLO's answer under `cfg`, offering STARTTLS and AUTH or not: made once for each (they are the same every time). */
+  private capabilities(cfg: SmtpServerConfig, starttls: boolean, auth: boolean): ServerAnswer {
+    if (this.ehloFor !== cfg) {
+      this.ehloFor = cfg;
+      this.ehloAnswers.length = 0;
+    }
+    const k = (starttls ? 1 : 0) + (auth ? 2 : 0);
+    let a = this.ehloAnswers[k];
+    if (a === undefined) {
+      const lines = [cfg.name, 'PIPELINING', 'SIZE 52428800', '8BITMIME'];
+      if (starttls) lines.push('STARTTLS');
+      if (auth) lines.push('AUTH PLAIN LOGIN');
+      this.ehloAnswers[k] = a = { reply: { code: 250, text: lines[lines.length - 1] as string }, lines, then: 'go' };
+    }
+    return a;
   }
 
   /**
@@ -310,28 +328,28 @@ export class SmtpServer {
   }
 
   /** The answer to MAIL FROM, or null to accept it. */
-  private mail(cmd: SmtpCommand, clientIp: Address, ipText: string, listener: ListenerConfig, user: string | null): SmtpReply | null {
+  private mail(cmd: SmtpCommand, clientIp: Address, listener: ListenerConfig, user: string | null): SmtpReply | null {
     const cfg = this.config;
     const now = this.sim.now;
     if (listener.authRequired === true && user === null) return Replies.authRequired;
-    if (cfg.perIpLimit !== undefined && !cfg.perIpLimit.limit.allows(clientIp, now)) return cfg.perIpLimit.reply(ipText);
+    if (cfg.perIpLimit !== undefined && !cfg.perIpLimit.limit.allows(clientIp, now)) return cfg.perIpLimit.reply(formatAddress(clientIp));
     if (cfg.perUserLimit !== undefined && user !== null && !cfg.perUserLimit.allows(user, now)) return Replies.rateLimited;
     if (cfg.spf !== undefined) {
       const result = cfg.spf.registry.check(addressIn(cmd.arg), clientIp);
       if (result === 'fail') {
         cfg.reputation?.lists.reportSpfFail(clientIp, now);
-        if (cfg.spf.action === 'reject') return Replies.spfFail(ipText);
+        if (cfg.spf.action === 'reject') return Replies.spfFail(formatAddress(clientIp));
       }
     }
     return null;
   }
 
   /** The answer to RCPT TO, or null to accept it. */
-  private rcpt(clientIp: Address, ipText: string, user: string | null, from: string, to: string): SmtpReply | null {
+  private rcpt(clientIp: Address, user: string | null, from: string, to: string): SmtpReply | null {
     const cfg = this.config;
     const now = this.sim.now;
     const listed = cfg.reputation?.lists.listedOn(clientIp, now) ?? null;
-    if (listed !== null) return Replies.blocklisted(ipText, listed);
+    if (listed !== null) return Replies.blocklisted(formatAddress(clientIp), listed);
     const local = (cfg.localDomains ?? []).includes(domainOf(to));
     const mayRelay = user !== null || (cfg.relayFrom?.(clientIp) ?? false);
     if (!local && !mayRelay) return Replies.relayDenied;
@@ -369,11 +387,22 @@ function domainOf(address: string): string {
   return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 }
 
+// The last AUTH argument decoded, and what it gave: a direct session asks about the same
+// argument twice in a row (whether its answer needs its moment, then the answer).
+let lastPlain = '';
+let lastDecoded: [string, string] | null = null;
+
 function decodePlain(arg: string): [string, string] | null {
+  if (arg === lastPlain) return lastDecoded;
   const m = /^PLAIN\s+(\S+)$/i.exec(arg.trim());
-  if (m === null) return null;
-  const parts = Buffer.from(m[1] as string, 'base64').toString('utf8').split('\u0000');
-  return parts.length === 3 ? [parts[1] as string, parts[2] as string] : null;
+  let up: [string, string] | null = null;
+  if (m !== null) {
+    const parts = Buffer.from(m[1] as string, 'base64').toString('utf8').split('\u0000');
+    if (parts.length === 3) up = [parts[1] as string, parts[2] as string];
+  }
+  lastPlain = arg;
+  lastDecoded = up;
+  return up;
 }
 
 function checkPlain(arg: string, accounts: ReadonlyMap<string, string> | ((user: string, password: string) => boolean)): boolean {
@@ -382,6 +411,3 @@ function checkPlain(arg: string, accounts: ReadonlyMap<string, string> | ((user:
   return typeof accounts === 'function' ? accounts(up[0], up[1]) : accounts.get(up[0]) === up[1];
 }
 
-function decodePlainUser(arg: string): string {
-  return (decodePlain(arg) as [string, string])[0];
-}

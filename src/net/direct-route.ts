@@ -59,6 +59,11 @@ export class DirectRoute implements FlowEnds {
     return t + this.serverUp + this.coreBack + this.clientDown;
   }
 
+  /** Whether either end is behind a border filter, whose word `clears` must ask. */
+  get filtered(): boolean {
+    return (this.client.line !== null && this.client.line.isp.filter !== null) || (this.server.line !== null && this.server.line.isp.filter !== null);
+  }
+
   /**
    * Whether every border the flow crosses would let all of its packets through unchanged by
    * its default action alone, from `from` to `until`, carrying `payloads` (see

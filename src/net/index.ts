@@ -6,7 +6,9 @@
  * A world builder makes a `Network` on a `Simulation`, adds ISPs and hosts, attaches hosts
  * (`isp.subscribe(host, LINE_CLASSES.consumerAdsl)` or `isp.host(server)`), sets path delays
  * on `network.core`, names servers in `network.dns`, and gives ISPs a `filter`. Applications
- * use `host.tcp.connect` / `host.tcp.listen`, `host.udp.bind` and `host.ip.open`.
+ * use `host.tcp.connect` / `host.tcp.listen`, `host.udp.bind` and `host.ip.open`. A model
+ * that can work a whole exchange out from its path's delays asks `network.directRoute` for
+ * a connection's plain path instead of making its segments.
  *
  * @module
  */

@@ -322,9 +322,10 @@ export class Network {
     const from = client.isp as Isp;
     const to = server.isp as Isp;
     if ((client.line !== null && client.line.contract.fairUseBytes !== Infinity) || (server.line !== null && server.line.contract.fairUseBytes !== Infinity)) return null;
-    const legs = [client.up.fixed, this.core.pipe(from, to).fixed, server.down.fixed, server.up.fixed, this.core.pipe(to, from).fixed, client.down.fixed] as const;
-    if (legs.some((d) => d < 0)) return null;
-    return new DirectRoute(this, client, server, client.tcp.peekPort(), port, ...legs);
+    const out = this.core.pipe(from, to).fixed;
+    const back = this.core.pipe(to, from).fixed;
+    if (client.up.fixed < 0 || out < 0 || server.down.fixed < 0 || server.up.fixed < 0 || back < 0 || client.down.fixed < 0) return null;
+    return new DirectRoute(this, client, server, client.tcp.peekPort(), port, client.up.fixed, out, server.down.fixed, server.up.fixed, back, client.down.fixed);
   }
 
   /** Puts a packet sent by `host` on the wire. Called by hosts. */
