@@ -65,6 +65,12 @@ export class Host {
   forward: ((packet: Packet) => void) | null = null;
   /** Extra addresses the host holds besides `address` (see `Network.addAlias`), or null for none. */
   aliases: Set<Address> | null = null;
+  /**
+   * Whether whoever runs the network records this host's packets (a run's packet sample),
+   * kept here once decided so that the network's `express` and `direct` predicates need no
+   * table of every host; null until then. The network itself never reads it.
+   */
+  sampled: boolean | null = null;
 
   constructor(readonly network: Network, spec: HostSpec) {
     this.name = spec.name;

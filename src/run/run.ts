@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Simulation } from '../engine/index.js';
 import type { Attempt, MessageLife, SendResult, TrafficClass } from '../mail/index.js';
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
-import { type ConnectReport, flagString, FlowBits, formatAddress, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
+import { type ConnectReport, flagString, FlowBits, formatAddress, type Host, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
 import { type MessageStage, type Protocol, type TcpFlags, toMicros, type TraceEvent, type TraceHeader, type VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
@@ -373,14 +373,12 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
 
   // Packet records for the sampled clients' flows (every flow at `packets` fidelity).
   const sample = scenario.fidelity.packetSample;
-  // Whether a host is in the sample is worked out once per host, not at every packet.
-  const inSample = new Map<string, boolean>();
+  // Whether a host is in the sample is worked out once per host and kept on the host, not
+  // worked out at every packet, nor kept in a table of every host.
+  const inTheSample = (h: Host): boolean => (h.sampled ??= sample >= 1 || (sample > 0 && createHash('sha1').update(h.name).digest().readUInt32BE(0) / 2 ** 32 < sample));
   const sampled = (hostName: string): boolean => {
-    if (sample >= 1) return true;
-    if (sample <= 0) return false;
-    let s = inSample.get(hostName);
-    if (s === undefined) inSample.set(hostName, (s = createHash('sha1').update(hostName).digest().readUInt32BE(0) / 2 ** 32 < sample));
-    return s;
+    const h = world.net.findHost(hostName);
+    return h !== undefined && inTheSample(h);
   };
   // The client a host name belongs to, found from the name (a group's prefix and the client's
   // index) rather than from a table of every subscriber; only hosts with packets recorded ask.
@@ -448,11 +446,11 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   // Below `packets` fidelity, packets nobody records take the network's express path: one
   // event per packet instead of three, with the same outcome (see `Network.express`).
   if (scenario.fidelity.level !== 'packets') {
-    world.net.express = trace === undefined || sample <= 0 ? () => true : (p, from) => !recorded.has(p.flow) && !sampled(from.name);
+    world.net.express = trace === undefined || sample <= 0 ? () => true : (p, from) => !recorded.has(p.flow) && !inTheSample(from);
     // And SMTP sessions of clients nobody records, on plain paths, at flow level (see
     // `directSession`): the connections of a client that stays put, outside the sample.
     const movers = world.movers;
-    world.net.direct = trace === undefined || sample <= 0 ? (client) => !movers.has(client) : (client) => !movers.has(client) && !sampled(client.name);
+    world.net.direct = trace === undefined || sample <= 0 ? (client) => !movers.has(client) : (client) => !movers.has(client) && !inTheSample(client);
   }
 
   // Captions and questions at moments.
