@@ -202,7 +202,10 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   };
   const stage = (life: MessageLife, st: MessageStage, extra: Partial<Extract<TraceEvent, { kind: 'message' }>> = {}): void => {
     const m = life.message;
-    emit({ kind: 'message', t: now(), msg: m.id, group: m.group, client: `${m.group}/${m.client}`, cls: m.cls, stage: st, ...extra });
+    if (trace === undefined) return;
+    // The client's own name, made once when the world was built, rather than a new one a record.
+    const id = world.groups.get(m.group)?.clients[m.client]?.id ?? `${m.group}/${m.client}`;
+    emit({ kind: 'message', t: now(), msg: m.id, group: m.group, client: id, cls: m.cls, stage: st, ...extra });
   };
   const attemptFields = (a: Attempt): Partial<Extract<TraceEvent, { kind: 'message' }>> => ({
     by: a.by,
@@ -267,7 +270,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
         l.userErrors[result.error]++;
       }
       if (result.ok) {
-        stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
+        if (trace !== undefined) stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
         consumed(result.flow, life);
         return;
       }
@@ -315,7 +318,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       consumed(attempt.flow, life);
       // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
       const st = attempt.result === 'accepted' ? 'accepted' : attempt.result === 'deferred' ? 'deferred' : 'attempt';
-      stage(life, st, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
+      if (trace !== undefined) stage(life, st, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
     },
     delivered(life, server) {
       stage(life, 'delivered', { server });
