@@ -106,8 +106,8 @@ export class Network {
   /**
    * Whose connections may be made as direct sessions (see `directRoute`), or null (the
    * default) for nobody's. A run sets it when it does not record every packet: the predicate
-   * says which clients nobody records and which stay where they are for good (no roaming, no
-   * tunnel).
+   * says which clients nobody records and which stay where they are for good (no roaming);
+   * `directRoute` itself checks the rest, a tunnel's source address included.
    */
   direct: ((client: Host) => boolean) | null = null;
 
