@@ -8,7 +8,7 @@
  * later, and the client sends its next command at once, as the ordinary client does.
  *
  * The session costs a kernel event only where the moment can be seen from outside it: the
- * client's connect report (a record), the server's count of sessions, each answer that reads
+ * client's connect report (a record), each answer that reads
  * or changes what other sessions share or that refuses (`SmtpServer.answersAtArrival`: per-IP
  * and per-user limits, greylisting, blocklists, the spam filter, the accepted message), and
  * the session's end, when its caller goes on. Every other answer is worked out ahead of its
@@ -78,7 +78,7 @@ export function directSession(host: Host, target: SessionTarget, settings: Clien
 
   host.tcp.takePort();
   const flow = net.nextFlowId();
-  net.sim.at(acceptedAt, server.countSession);
+  server.countSessionAt(acceptedAt);
   return run(host, target, settings, message, { server, session: server.open(host.address, listener), route, start, connectedAt, greetedAt, flow, implicit });
 }
 
@@ -110,7 +110,7 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
   const sim = host.network.sim;
   const { server, session, route, start, flow } = plan;
   const report: ConnectReport = { outcome: 'connected', errno: null, elapsed: plan.connectedAt - start, connectedAfter: plan.connectedAt - start, synsSent: 1 };
-  if (settings.onConnect !== undefined) {
+  if (settings.onConnect !== undefined && settings.onConnectFailuresOnly !== true) {
     yield sleepUntil(plan.connectedAt);
     settings.onConnect(report, flow, target);
   }

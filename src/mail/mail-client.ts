@@ -96,7 +96,7 @@ export function* submit(
   host: Host,
   cfg: MailClientConfig,
   message: MailMessage,
-  hooks: { readonly onConnect?: ClientSettings['onConnect'] } = {},
+  hooks: Pick<ClientSettings, 'onConnect' | 'onConnectFailuresOnly'> = {},
 ): ProcessBody<SendResult> {
   const address = host.network.dns.resolve(cfg.server);
   if (address === null) {
@@ -112,6 +112,7 @@ export function* submit(
       verifyCertificate: true,
       ...(cfg.auth === undefined ? {} : { auth: { user: cfg.auth.user ?? host.name, password: cfg.auth.password } }),
       ...(hooks.onConnect === undefined ? {} : { onConnect: hooks.onConnect }),
+      ...(hooks.onConnectFailuresOnly === true ? { onConnectFailuresOnly: true } : {}),
     },
     message,
   );

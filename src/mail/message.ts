@@ -94,7 +94,7 @@ export interface MessageLifeOptions {
 /** A message and everything that happened to it. */
 export class MessageLife {
   /** Every attempt, in order; empty for a life made without `keepAttempts`. */
-  readonly attempts: Attempt[] = [];
+  readonly attempts: readonly Attempt[];
   private failure: Attempt | undefined = undefined;
   private readonly keepAttempts: boolean;
   private endFate: Fate = 'queued';
@@ -106,6 +106,10 @@ export class MessageLife {
    * (same author and sender, new recipient).
    */
   envelope: MailMessage;
+  /** Its place in a `MessageLives`: the list, and its neighbours there. */
+  listedIn: MessageLives | null = null;
+  prevListed: MessageLife | null = null;
+  nextListed: MessageLife | null = null;
 
   constructor(
     readonly message: MailMessage,
@@ -113,6 +117,7 @@ export class MessageLife {
   ) {
     this.envelope = message;
     this.keepAttempts = options.keepAttempts ?? true;
+    this.attempts = this.keepAttempts ? [] : NO_ATTEMPTS;
   }
 
   /** The fate so far. */
@@ -132,7 +137,7 @@ export class MessageLife {
 
   /** Records an attempt. */
   attempt(a: Attempt): void {
-    if (this.keepAttempts) this.attempts.push(a);
+    if (this.keepAttempts) (this.attempts as Attempt[]).push(a);
     if (a.cause !== undefined) this.failure = a;
   }
 
@@ -151,5 +156,64 @@ export class MessageLife {
   /** The last failure's cause, if any: what a bounce or a user's error says. */
   lastCause(): FailureCause | undefined {
     return this.failure?.cause;
+  }
+}
+
+// What every life made without `keepAttempts` shows: one empty list for all of them.
+const NO_ATTEMPTS: readonly Attempt[] = Object.freeze([]);
+
+/**
+ * Message lives in the order they were added, each in at most one such list. It is a chain
+ * through the lives themselves, so that a run holding millions of queued messages pays
+ * three fields a message for it instead of a hash table's entry.
+ */
+export class MessageLives {
+  private first: MessageLife | null = null;
+  private last: MessageLife | null = null;
+  private count = 0;
+
+  /** How many lives it holds. */
+  get size(): number {
+    return this.count;
+  }
+
+  /** Adds `life` at the end; false when it is in a list already. */
+  add(life: MessageLife): boolean {
+    if (life.listedIn !== null) return false;
+    life.listedIn = this;
+    life.prevListed = this.last;
+    if (this.last === null) this.first = life;
+    else this.last.nextListed = life;
+    this.last = life;
+    this.count++;
+    return true;
+  }
+
+  /** Whether `life` is in this list. */
+  has(life: MessageLife): boolean {
+    return life.listedIn === this;
+  }
+
+  /** Takes `life` out; false when it was not in this list. */
+  delete(life: MessageLife): boolean {
+    if (life.listedIn !== this) return false;
+    const { prevListed: prev, nextListed: next } = life;
+    if (prev === null) this.first = next;
+    else prev.nextListed = next;
+    if (next === null) this.last = prev;
+    else next.prevListed = prev;
+    life.listedIn = life.prevListed = life.nextListed = null;
+    this.count--;
+    return true;
+  }
+
+  /** The lives, oldest first. The list must not change meanwhile, except by taking out the life just given. */
+  *values(): IterableIterator<MessageLife> {
+    let l = this.first;
+    while (l !== null) {
+      const next = l.nextListed;
+      yield l;
+      l = next;
+    }
   }
 }

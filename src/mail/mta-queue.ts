@@ -84,7 +84,8 @@ export class MtaQueue {
   private readonly opts: MtaQueueOptions;
   private readonly fallback: TlsFallback;
   private readonly slots = new Map<string, Resource>();
-  private readonly waiting = new Set<MessageLife>();
+  /** Messages accepted and not yet delivered nor bounced. */
+  private count = 0;
   /** Dead destinations: until when, and the attempt that found them so. */
   private readonly dead = new Map<string, { until: number; attempt: Attempt }>();
   private peakSize = 0;
@@ -111,7 +112,7 @@ export class MtaQueue {
 
   /** Messages in the queue now. */
   get size(): number {
-    return this.waiting.size;
+    return this.count;
   }
 
   /** The most messages the queue has held at once. */
@@ -119,15 +120,10 @@ export class MtaQueue {
     return this.peakSize;
   }
 
-  /** The messages still queued, oldest first. */
-  queued(): MessageLife[] {
-    return [...this.waiting];
-  }
-
   /** Accepts a message for `destination` (a domain) and starts delivering it. */
   enqueue(life: MessageLife, destination: string): void {
-    this.waiting.add(life);
-    this.peakSize = Math.max(this.peakSize, this.waiting.size);
+    this.count++;
+    if (this.count > this.peakSize) this.peakSize = this.count;
     this.sim.process(this.attempt(new Queued(life, destination, this.sim.now)), { name: this.processName });
   }
 
@@ -232,7 +228,7 @@ export class MtaQueue {
     if (fate === 'bounced' || this.opts.handOff !== true) {
       if (life.fate === 'queued') life.end(fate, this.sim.now);
     }
-    this.waiting.delete(life);
+    this.count--;
     this.opts.onEnd?.(life);
   }
 }

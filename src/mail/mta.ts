@@ -33,6 +33,8 @@ export interface MtaConfig {
   readonly onAttempt?: (life: MessageLife, attempt: Attempt, flow: number) => void;
   /** Told when each connection attempt has its outcome. */
   readonly onConnect?: ClientSettings['onConnect'];
+  /** `onConnect` is told only of attempts that did not connect (`ClientSettings.onConnectFailuresOnly`). */
+  readonly onConnectFailuresOnly?: boolean;
   /**
    * True when acceptance by the next server is a hand-off, not the end of the message's life
    * (a world that ends lives at the final mailbox sets this).
@@ -76,6 +78,7 @@ export class Mta {
         ...(cfg.relayHost?.auth === undefined ? {} : { auth: cfg.relayHost.auth }),
         ...(cfg.profile.connectTimeout === null ? {} : { connectTimeout: cfg.profile.connectTimeout }),
         ...(cfg.onConnect === undefined ? {} : { onConnect: cfg.onConnect }),
+        ...(cfg.onConnectFailuresOnly === true ? { onConnectFailuresOnly: true } : {}),
       };
       this.settingsByTls.set(tls, settings);
     }

@@ -57,6 +57,11 @@ export interface ClientSettings {
   readonly timeouts?: CommandTimeouts;
   /** Told as soon as the connection attempt has its outcome (for traces). */
   readonly onConnect?: (report: ConnectReport, flow: number, target: SessionTarget) => void;
+  /**
+   * `onConnect` is told only of attempts that did not connect (whoever listens has nothing to
+   * do with the others): a direct session then spends no event on its connect.
+   */
+  readonly onConnectFailuresOnly?: boolean;
 }
 
 /** Where to connect. */
@@ -93,7 +98,7 @@ export function* smtpSession(host: Host, target: SessionTarget, settings: Client
   const conn = host.tcp.connect(target.address, target.port, settings.connectTimeout === undefined ? {} : { timeout: settings.connectTimeout });
   void conn.inbox; // queue what arrives before this process next runs
   const report = (yield conn.connected) as ConnectReport;
-  settings.onConnect?.(report, conn.id, target);
+  if (report.outcome !== 'connected' || settings.onConnectFailuresOnly !== true) settings.onConnect?.(report, conn.id, target);
   const finish = (result: Attempt['result'], cause?: FailureCause): SessionResult => {
     const attempt: Attempt = {
       start,

@@ -120,7 +120,9 @@ function go(r: SmtpReply): ServerAnswer {
 
 /** An SMTP server on a host. */
 export class SmtpServer {
-  readonly stats: ServerStats = { accepted: 0, deferred: 0, rejected: 0, sessions: 0 };
+  private readonly counts: ServerStats = { accepted: 0, deferred: 0, rejected: 0, sessions: 0 };
+  /** When direct sessions still to be counted complete their handshakes: a min-heap. */
+  private readonly sessionsAhead: number[] = [];
   private readonly sim: Simulation;
   private nextId = 1;
 
@@ -147,7 +149,7 @@ export class SmtpServer {
         l.port,
         (conn) => {
           void conn.inbox; // queue what arrives before the session process first runs
-          this.stats.sessions++;
+          this.counts.sessions++;
           this.sim.process(this.session(conn, l), { name: `${config.name}:${l.port}/${conn.id}` });
         },
         { server: this, listener: l } satisfies SmtpService,
@@ -314,15 +316,59 @@ export class SmtpServer {
     }
   }
 
-  /** A new session's count, for `stats.sessions` (a direct session counts at the moment its handshake would complete). */
-  readonly countSession = (): void => {
-    this.stats.sessions++;
-  };
+  /** What it has counted so far, sessions and the answers it gave: a copy, as of now. */
+  get stats(): ServerStats {
+    this.settleSessions();
+    return { ...this.counts };
+  }
+
+  /**
+   * Counts a direct session at `t`, the moment its handshake would complete, as an ordinary
+   * session is counted then. No event marks that moment: the count is taken whenever `stats`
+   * is read at or after it, so that a run that stops first leaves it out.
+   */
+  countSessionAt(t: number): void {
+    this.settleSessions();
+    const h = this.sessionsAhead;
+    let i = h.length;
+    h.push(t);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = h[parent] as number;
+      if (p <= t) break;
+      h[i] = p;
+      i = parent;
+    }
+    h[i] = t;
+  }
+
+  private settleSessions(): void {
+    const h = this.sessionsAhead;
+    const now = this.sim.now;
+    while (h.length > 0 && (h[0] as number) <= now) {
+      this.counts.sessions++;
+      const last = h.pop() as number;
+      const n = h.length;
+      if (n === 0) break;
+      // Sift the last entry down from the top.
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && (h[r] as number) < (h[l] as number) ? r : l;
+        if ((h[c] as number) >= last) break;
+        h[i] = h[c] as number;
+        i = c;
+      }
+      h[i] = last;
+    }
+  }
 
   /** Counts and tells a refusal; the answer that carries it. */
   private refuse(s: ServerSession, r: SmtpReply, then: 'go' | 'close'): ServerAnswer {
-    if (r.code >= 500) this.stats.rejected++;
-    else this.stats.deferred++;
+    if (r.code >= 500) this.counts.rejected++;
+    else this.counts.deferred++;
     this.config.onRefusal?.(r, s.clientIp);
     return { reply: r, lines: null, then };
   }
@@ -371,7 +417,7 @@ export class SmtpServer {
     if (message.cls === 'spam' && cfg.reputation !== undefined && cfg.reputation.rng.bernoulli(cfg.reputation.reportRate)) {
       cfg.reputation.lists.reportSpam(clientIp, now);
     }
-    this.stats.accepted++;
+    this.counts.accepted++;
     cfg.onAccept?.(message, { client: clientIp, port: listener.port, tls: encrypted, user });
     return Replies.queued(`${cfg.name.split('.')[0]}-${this.nextId++}`);
   }

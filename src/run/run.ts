@@ -234,6 +234,8 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   const clientFailures = new Map<number, ClientFailure>();
 
   const observer: WorldObserver = {
+    // A connect that succeeded is only ever a trace's record.
+    connectFailuresOnly: trace === undefined || metricsOnly,
     messageWritten(life, client) {
       const m = life.message;
       tally.written(m.group, m.cls);

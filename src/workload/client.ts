@@ -16,6 +16,8 @@ export interface ClientSink {
   sent(client: Client, life: MessageLife, result: SendResult): void;
   /** A connection attempt of this client has its outcome. */
   connected(client: Client, report: ConnectReport, flow: number, server: string, port: number): void;
+  /** `connected` wants only the attempts that did not connect. */
+  readonly connectFailuresOnly?: boolean;
 }
 
 /** One subscriber. */

@@ -93,6 +93,7 @@ class User {
       if (cfg !== null) {
         const result = yield* submit(client.host, cfg, life.message, {
           onConnect: (report, flow, target) => sink.connected(client, report, flow, target.name, target.port),
+          onConnectFailuresOnly: sink.connectFailuresOnly === true,
         });
         sink.sent(client, life, result);
       }

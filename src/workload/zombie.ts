@@ -69,12 +69,13 @@ export function* zombie(client: Client, traffic: ZombieTraffic, sink: ClientSink
 function* sendSpam(client: Client, via: ZombieTraffic['via'], to: string, life: MessageLife, sink: ClientSink, onResult: (r: SendResult) => void): ProcessBody<void> {
   const host = client.host;
   const onConnect: ClientSettings['onConnect'] = (report, flow, target) => sink.connected(client, report, flow, target.name, target.port);
+  const onConnectFailuresOnly = sink.connectFailuresOnly === true;
   const done = (result: SendResult): void => {
     onResult(result);
     sink.sent(client, life, result);
   };
   if (via === 'smart-host' && client.mailClient !== null) {
-    done(yield* submit(host, client.mailClient, life.message, { onConnect }));
+    done(yield* submit(host, client.mailClient, life.message, { onConnect, onConnectFailuresOnly }));
     return;
   }
   const domain = to.slice(to.lastIndexOf('@') + 1);
@@ -85,7 +86,7 @@ function* sendSpam(client: Client, via: ZombieTraffic['via'], to: string, life: 
     return;
   }
   const direct: MailClientConfig = { server: mx.exchange, port: 25, tls: 'none' };
-  const res = yield* smtpSession(host, { name: mx.exchange, address, port: 25 }, { by: 'client', ehloName: host.name, tls: 'none', verifyCertificate: false, onConnect }, life.message);
+  const res = yield* smtpSession(host, { name: mx.exchange, address, port: 25 }, { by: 'client', ehloName: host.name, tls: 'none', verifyCertificate: false, onConnect, onConnectFailuresOnly }, life.message);
   const a = res.attempt;
   done(
     a.result === 'accepted'

@@ -18,6 +18,7 @@ import {
   type MailClientConfig,
   type MailMessage,
   MessageLife,
+  MessageLives,
   Mta,
   RETRY_PROFILES,
   Replies,
@@ -53,6 +54,8 @@ export interface WorldObserver {
   /** The author's mail program (or a zombie) tried to send. */
   sendResult(life: MessageLife, client: Client, result: SendResult): void;
   connected(client: Client | null, by: string, report: ConnectReport, flow: number, server: string, port: number): void;
+  /** `connected` wants only the attempts that did not connect (a run that records no connects). */
+  readonly connectFailuresOnly?: boolean;
   /** An MTA's delivery attempt ended. */
   relayAttempt(life: MessageLife, attempt: Attempt): void;
   delivered(life: MessageLife, server: string): void;
@@ -101,7 +104,7 @@ export interface World {
   readonly servers: ReadonlyMap<string, WorldServer>;
   readonly groups: ReadonlyMap<string, WorldGroup>;
   /** The messages on their way: written and not yet at their fate, by id. */
-  readonly lives: ReadonlyMap<number, MessageLife>;
+  readonly lives: MessageLives;
   /** What the static check of the firewall rules found: shadowed rules, exceptions that never apply, … */
   readonly warnings: readonly WorldWarning[];
   /** The hosts that change networks during the run (roaming laptops); every other host stays where it was put. */
@@ -144,8 +147,19 @@ function latencyOf(spec: LatencySpec, stream: () => RandomSource): Latency {
 }
 
 function domainOf(address: string): string {
-  return address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  const d = address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  // One string per domain, not a slice of each address: a queued message keeps its destination for days.
+  let name = domainNames.get(d);
+  if (name === undefined) domainNames.set(d, (name = d));
+  return name;
 }
+const domainNames = new Map<string, string>();
+
+/** A message the subscribers wrote, with the way back to its life (the world's `lifeOf`). */
+interface WrittenMessage extends MailMessage {
+  readonly life: MessageLife;
+}
+
 
 /** The moments at which each rule is switched on and off by the scenario's changes. */
 function ruleWindows(scenario: Scenario): Map<string, { from?: number; until?: number; share?: number }> {
@@ -335,11 +349,16 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   }
 
   // Servers' SMTP and onward MTAs.
-  const lives = new Map<number, MessageLife>();
+  const lives = new MessageLives();
   const movers = new Set<Host>();
   /** Lets go of a life that has just ended; nothing for one already let go or still going. */
   const forget = (life: MessageLife): void => {
-    if (life.fate !== 'queued' && lives.delete(life.message.id)) observer.ended(life);
+    if (life.fate !== 'queued' && lives.delete(life)) observer.ended(life);
+  };
+  /** The life of a message the subscribers wrote, while it is on its way (a copy of its envelope finds it too). */
+  const lifeOf = (message: MailMessage): MessageLife | undefined => {
+    const life = (message as Partial<WrittenMessage>).life;
+    return life !== undefined && life.message.id === message.id && lives.has(life) ? life : undefined;
   };
   const servers = new Map<string, WorldServer>();
   w.servers.forEach((spec, i) => {
@@ -363,6 +382,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       },
       onDelayWarning: (life) => observer.delayWarning(life, spec.name),
       onConnect: (report, flow, target) => observer.connected(null, spec.name, report, flow, target.name, target.port),
+      onConnectFailuresOnly: observer.connectFailuresOnly === true,
     });
     const reputation = buildReputation(spec, i, isps, net);
     const needsTls = spec.listen.some((l) => l.tls !== 'none');
@@ -384,7 +404,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
       onRefusal: (reply) => observer.serverDecision(spec.name, reply.code >= 500 ? 'rejected' : 'deferred'),
       onAccept: (message) => {
         observer.serverDecision(spec.name, 'accepted');
-        const life = lives.get(message.id);
+        const life = lifeOf(message);
         if (life === undefined || life.fate !== 'queued') return;
         const rcpt = (life.envelope.to[0] ?? '').toLowerCase();
         const route = forward.get(rcpt) ?? forward.get(domainOf(rcpt));
@@ -412,10 +432,12 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   // Subscribers.
   let nextMessage = 1;
   const sink: ClientSink = {
+    connectFailuresOnly: observer.connectFailuresOnly === true,
     write(client, cls, to, size) {
-      const m: MailMessage = { id: nextMessage++, cls, from: `${client.id.replace('/', '-')}@${groupDomain(client.group)}`, to: [to], size, createdAt: sim.now, group: client.group, client: client.index };
+      const m: { -readonly [K in keyof WrittenMessage]: WrittenMessage[K] } = { id: nextMessage++, cls, from: senderOf(client), to: recipientList(to), size, createdAt: sim.now, group: client.group, client: client.index, life: null as unknown as MessageLife };
       const life = new MessageLife(m, lifeOptions);
-      lives.set(m.id, life);
+      m.life = life;
+      lives.add(life);
       observer.messageWritten(life, client);
       return life;
     },
@@ -455,6 +477,18 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   function groupDomain(group: string): string {
     return groupDomains.get(group) as string;
   }
+  /** The envelope sender of a client's messages, made once per client (a queued message keeps it for days). */
+  function senderOf(client: Client & { sender?: string }): string {
+    return (client.sender ??= `${client.id.replace('/', '-')}@${groupDomain(client.group)}`);
+  }
+  /** One recipient list per recipient, shared by the messages to it. */
+  const recipientLists = new Map<string, readonly string[]>();
+  function recipientList(to: string): readonly string[] {
+    let list = recipientLists.get(to);
+    if (list === undefined) recipientLists.set(to, (list = Object.freeze([to])));
+    return list;
+  }
+
   const groups = new Map<string, WorldGroup>();
   const behaviours = new Map<Client, { behaviour: UserBehaviour; to: Partial<MailClientSpecInput> | null }>();
   const clientsTotal = w.clientGroups.reduce((n, g) => n + g.count, 0);

@@ -156,12 +156,12 @@ function play(c: Case, direct: boolean): Outcome {
   const attempts: Record<string, Attempt> = {};
   const accepted: Outcome['accepted'] = [];
   const refusals: Outcome['refusals'] = [];
-  let onward: Outcome['onward'] = null;
+  let onward: { server: SmtpServer; accepted: { time: number; message: number; info: SessionInfo }[] } | null = null;
   let mx: SmtpServer | null = null;
   if (c.onward !== undefined) {
     const got: Outcome['accepted'] = [];
     mx = new SmtpServer(w.mxHost, { ...c.onward(w), onAccept: (m, info) => got.push({ time: sim.now, message: m.id, info }) });
-    onward = { stats: mx.stats, accepted: got };
+    onward = { server: mx, accepted: got };
   }
   const server = new SmtpServer(w.serverHost, {
     ...c.server(w),
@@ -229,7 +229,7 @@ function play(c: Case, direct: boolean): Outcome {
     accepted,
     refusals,
     atStops,
-    onward: onward === null ? null : { stats: { ...onward.stats }, accepted: onward.accepted },
+    onward: onward === null ? null : { stats: onward.server.stats, accepted: onward.accepted },
     rules,
     events: sim.eventsExecuted,
     packets: w.net.packetCount,
@@ -670,6 +670,21 @@ describe('a direct SMTP session', () => {
     });
   });
 
+  it('spends no event on a connect that whoever listens only wants to hear of when it fails, and tells it none', () => {
+    const streams = (settings: Partial<ClientSettings>): Case['streams'] => [
+      [{ at: 0, from: 'laptop', port: 587, settings }],
+      [{ at: 0, from: 'laptop', port: 465, settings: { ...settings, tls: 'implicit' } }],
+    ];
+    const told = directly({ server: esp(), streams: streams({}) });
+    const failuresOnly = directly({ server: esp(), streams: streams({ onConnectFailuresOnly: true }) });
+    expect(told.direct.connects.length).toBe(2);
+    expect(failuresOnly.ordinary.connects).toEqual([]);
+    expect(failuresOnly.direct.connects).toEqual([]);
+    expect(results(failuresOnly.direct)).toEqual(results(told.direct));
+    expect(failuresOnly.direct.attempts).toStrictEqual(told.direct.attempts);
+    expect(failuresOnly.direct.events).toBe(told.direct.events - 2);
+  });
+
   describe('(h) leaves the server counting the same sessions when the run stops in the middle', () => {
     // The laptop's SYN-ACK arrives (connect) at `connected`; its ACK reaches the server, which
     // accepts, one way later.
@@ -702,6 +717,16 @@ describe('a direct SMTP session', () => {
       });
       expect(ordinary.connects.map((c) => c.time)).toEqual([connected, connected]);
       expect(ordinary.atStops.map((s) => s.sessions)).toEqual([0, 2]);
+    });
+
+    it('counts them at the accept also where nobody watches the connects, so that no event of the session falls there', () => {
+      const { ordinary } = directly({
+        server: esp(),
+        streams: [[{ at: 0, from: 'laptop', port: 587 }], [{ at: 0, from: 'laptop', port: 465, settings: { tls: 'implicit' } }]],
+        watchConnects: false,
+        stops: [connected + LINE, accepted - 1e-9, accepted, accepted + up],
+      });
+      expect(ordinary.atStops.map((s) => s.sessions)).toEqual([0, 0, 2, 2]);
     });
   });
 });

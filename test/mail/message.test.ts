@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Attempt, MessageLife } from '../../src/mail/index.js';
+import { type Attempt, MessageLife, MessageLives } from '../../src/mail/index.js';
 
 const message = { id: 1, cls: 'legit' as const, from: 'ann@a.example', to: ['bob@b.example'], size: 1000, createdAt: 0, group: 'g', client: 0 };
 
@@ -33,5 +33,45 @@ describe('a message life', () => {
       expect(life.lastCause()).toMatchObject({ reply: { code: 450, text: 'try 600' } });
     }
     expect(new MessageLife(message, { keepAttempts: false }).lastCause()).toBeUndefined();
+  });
+});
+
+describe('the list of messages on their way', () => {
+  const life = (id: number): MessageLife => new MessageLife({ ...message, id });
+
+  it('gives its lives oldest first, takes any of them out, and counts them', () => {
+    const lives = new MessageLives();
+    const all = [1, 2, 3, 4, 5].map(life);
+    for (const l of all) expect(lives.add(l)).toBe(true);
+    expect(lives.delete(all[2] as MessageLife)).toBe(true);
+    expect(lives.delete(all[0] as MessageLife)).toBe(true);
+    expect(lives.delete(all[4] as MessageLife)).toBe(true);
+    expect([...lives.values()].map((l) => l.message.id)).toEqual([2, 4]);
+    expect(lives.size).toBe(2);
+    lives.add(all[0] as MessageLife);
+    expect([...lives.values()].map((l) => l.message.id)).toEqual([2, 4, 1]);
+  });
+
+  it('holds a life once, refuses to take out one it does not hold, and lets a life go while it is being read', () => {
+    const a = new MessageLives();
+    const b = new MessageLives();
+    const [x, y, z] = [1, 2, 3].map(life) as [MessageLife, MessageLife, MessageLife];
+    a.add(x);
+    a.add(y);
+    a.add(z);
+    expect(a.add(x)).toBe(false);
+    expect(b.add(x)).toBe(false);
+    expect(b.delete(x)).toBe(false);
+    expect(b.has(x)).toBe(false);
+    const seen: number[] = [];
+    for (const l of a.values()) {
+      seen.push(l.message.id);
+      a.delete(l);
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(a.size).toBe(0);
+    expect([...a.values()]).toEqual([]);
+    expect(b.add(x)).toBe(true);
+    expect(b.has(x)).toBe(true);
   });
 });
