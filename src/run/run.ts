@@ -464,7 +464,9 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     sim.at(q.at ?? 0, () => emit({ kind: 'question', t: now(), prompt: q.prompt, answer: answerNow(q.answer, tally) }));
   }
 
-  // Listings, queue depths and rule counters are polled as the run goes, at one simulated minute.
+  // Listings, queue depths and rule counters are polled as the run goes, at the end of each
+  // simulated minute (of the clock, from the start) in which something happened: what a poll
+  // finds, and when, depends on what the run did, not on how many kernel events it took.
   const listed = new Map<string, number>();
   const depth = new Map<string, number>();
   const ruleSeen = new Map<string, number>();
@@ -500,7 +502,7 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   for (let k = 1; k <= steps; k++) {
     const t = (end * k) / steps;
     while (sim.peek() <= t) {
-      sim.run({ until: Math.min(t, sim.peek() + 60) });
+      sim.run({ until: Math.min(t, Math.ceil(sim.peek() / 60) * 60) });
       poll();
       yield;
     }

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/metrics/index.js';
 import { runScenario, traceHeader } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
-import { openTrace, TraceWriter } from '../../src/trace/index.js';
+import { openTrace, type TraceEvent, TraceWriter } from '../../src/trace/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'portsim-determinism-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -18,6 +18,18 @@ function runTo(file: string, seed?: string): { report: string; trace: Buffer; pa
   w.close();
   return { report: JSON.stringify(report), trace: readFileSync(join(tmp, file)), parsed: report };
 }
+
+describe('the polled records', () => {
+  it('fall at the end of a simulated minute (or of a progress step), so that how many kernel events a run takes cannot move them', () => {
+    const loaded = loadScenario('scenarios/bt-internet-throttle.yaml');
+    const end = 86400;
+    const polled: TraceEvent[] = [];
+    runScenario(loaded, { until: end, trace: { write: (e) => void (e.kind === 'queue' || e.kind === 'rule' || e.kind === 'listing' ? polled.push(e) : undefined) } });
+    expect(polled.filter((e) => e.kind === 'queue').length).toBeGreaterThan(5);
+    const off = polled.filter((e) => e.t % 60 !== 0 && !Number.isInteger(Math.round((e.t * 200) / end * 1e6) / 1e6));
+    expect(off).toEqual([]);
+  });
+});
 
 describe('the same scenario and seed', () => {
   it('give the same report and the same trace, byte for byte', () => {
