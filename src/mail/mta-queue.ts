@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { type ProcessBody, Resource, type Simulation } from '../engine/index.js';
+import { Deque, type ProcessBody, type Simulation } from '../engine/index.js';
 import type { Attempt, FailureCause, MessageLife } from './message.js';
 import type { RetryProfile, TlsFallback } from './retry-profile.js';
 
@@ -65,6 +65,8 @@ class Queued {
   plaintextNow = false;
   /** When the next attempt is due, once a delay warning has gone out before it. */
   nextAt = 0;
+  /** Whether the attempt it waits a destination slot for is to use TLS. */
+  useTls = true;
 
   constructor(
     readonly life: MessageLife,
@@ -83,7 +85,7 @@ export class MtaQueue {
   private readonly sim: Simulation;
   private readonly opts: MtaQueueOptions;
   private readonly fallback: TlsFallback;
-  private readonly slots = new Map<string, Resource>();
+  private readonly slots = new Map<string, Slots>();
   /** Messages accepted and not yet delivered nor bounced. */
   private count = 0;
   /** Dead destinations: until when, and the attempt that found them so. */
@@ -143,10 +145,17 @@ export class MtaQueue {
     return { start: now, end: now, by: killer.by, server: killer.server, port: killer.port, tls: 'none', result: 'deferred', ...(killer.cause === undefined ? {} : { cause: killer.cause }), suspended: true };
   }
 
-  private slot(destination: string): Resource {
+  private slot(destination: string): Slots {
     let r = this.slots.get(destination);
-    if (r === undefined) this.slots.set(destination, (r = new Resource(this.opts.concurrencyPerDestination ?? 20)));
+    if (r === undefined) this.slots.set(destination, (r = new Slots(this.opts.concurrencyPerDestination ?? 20)));
     return r;
+  }
+
+  /** Gives `slots` back: to the message that has waited longest, whose attempt starts now, if any. */
+  private release(slots: Slots): void {
+    const next = slots.waiting.shift();
+    if (next === undefined) slots.busy--;
+    else this.sim.process(this.attempt(next, true), { name: this.processName, delay: 0 });
   }
 
   /** Keeps `q` between attempts; the number its pending event carries. */
@@ -167,24 +176,40 @@ export class MtaQueue {
     return q.previousFailureAt < 0 ? { queuedAt: q.queuedAt, firstFailureAt: q.firstFailureAt, failures: q.failures } : { queuedAt: q.queuedAt, firstFailureAt: q.firstFailureAt, failures: q.failures, previousFailureAt: q.previousFailureAt };
   }
 
-  /** One attempt at `q`, then its end or its next attempt, as Postfix's queue manager schedules it. */
-  private *attempt(q: Queued): ProcessBody<void> {
+  /**
+   * One attempt at `q`, then its end or its next attempt, as Postfix's queue manager schedules
+   * it. With `holding`, `q` has just been given the destination slot it waited for, and the
+   * attempt it was about to make goes ahead.
+   */
+  private *attempt(q: Queued, holding = false): ProcessBody<void> {
     const { profile } = this.opts;
     const sim = this.sim;
     const { life, destination, queuedAt } = q;
     for (;;) {
-      const useTls = !(q.tlsFailed && (q.plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
-      q.plaintextNow = false;
+      let useTls = q.useTls;
+      if (!holding) {
+        useTls = !(q.tlsFailed && (q.plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
+        q.plaintextNow = false;
+      }
       let attempt: Attempt;
-      if (this.deadNow(destination)) attempt = this.suspended(destination);
+      if (!holding && this.deadNow(destination)) attempt = this.suspended(destination);
       else {
-        const slot = this.slot(destination);
-        if (!slot.tryAcquire()) yield slot.acquire();
+        const slots = this.slot(destination);
+        if (!holding) {
+          if (slots.busy >= slots.capacity || slots.waiting.length > 0) {
+            // Every slot is taken: the message waits in line as its record, not as a process.
+            q.useTls = useTls;
+            slots.waiting.push(q);
+            return;
+          }
+          slots.busy++;
+        }
+        holding = false;
         try {
           // The destination may have died while this message waited for a slot.
           attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, { tls: useTls });
         } finally {
-          slot.release();
+          this.release(slots);
         }
         if (attempt.suspended !== true) {
           // A session that got past the handshake shows the destination alive again.
@@ -249,4 +274,15 @@ function killsDestination(cause: FailureCause | undefined): boolean {
     case 'tls':
       return false;
   }
+}
+
+/**
+ * A destination's delivery slots (Postfix's per-destination concurrency), and the messages
+ * waiting for one, first come first served.
+ */
+class Slots {
+  busy = 0;
+  readonly waiting = new Deque<Queued>();
+
+  constructor(readonly capacity: number) {}
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   Greylist,
+  type Attempt,
   type MailMessage,
   MessageLife,
   Mta,
@@ -213,5 +214,47 @@ describe("an MTA's dead destinations", () => {
     expect(lives.map((l) => l.fate)).toEqual(['delivered', 'queued', 'queued']);
     expect(lives.map((l) => l.attempts[0]?.suspended === true)).toEqual([false, false, false]);
     expect(lives[2]?.attempts[0]?.flow).toBeGreaterThan(0);
+  });
+});
+
+describe("an MTA's deliveries to one destination", () => {
+  it('run at most its concurrency at once; the others wait in line and each starts the moment a slot comes free', () => {
+    const s = relay({}, { concurrencyPerDestination: 2 });
+    const lives = [0, 0, 0, 0, 0].map(() => s.sendAt(0));
+    s.w.sim.run();
+    expect(lives.map((l) => l.fate)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+    const a = lives.map((l) => l.attempts[0] as Attempt);
+    expect(a[0]?.start).toBe(0);
+    expect(a[1]?.start).toBe(0);
+    // First come, first served: the third starts as the first ends, the fourth as the second ends.
+    expect(a[2]?.start).toBe(a[0]?.end);
+    expect(a[3]?.start).toBe(a[1]?.end);
+    expect(a[4]?.start).toBe(Math.min(a[2]?.end as number, a[3]?.end as number));
+    for (const x of a) {
+      const overlapping = a.filter((y) => y.start <= x.start && y.end > x.start).length;
+      expect(overlapping).toBeLessThanOrEqual(2);
+    }
+    expect(s.delivered.map((m) => m.id)).toEqual(lives.map((l) => l.message.id));
+  });
+
+  it('defer a waiting message without a connection when the destination died while it waited', () => {
+    const s = relay({}, { concurrencyPerDestination: 1 });
+    s.w.net.dns.addMx('down.example', 'mx.down.example');
+    s.w.server('mx.down.example');
+    const lives = [0, 0, 0].map(() => {
+      const life = new MessageLife(s.w.message({ from: 'ann@sender.example', to: ['carl@down.example'], createdAt: 0 }));
+      s.w.sim.at(0, () => s.mta.send(life, 'down.example'));
+      return life;
+    });
+    s.w.sim.run({ until: 60 });
+    const first = lives.map((l) => l.attempts[0] as Attempt);
+    expect(first.map((x) => x.suspended === true)).toEqual([false, true, true]);
+    expect(first[0]?.cause).toMatchObject({ kind: 'network', outcome: 'refused' });
+    expect(first[0]?.end).toBeGreaterThan(0);
+    // Both waited for the refused attempt's slot, and were deferred the moment they got it.
+    expect(first.slice(1).map((x) => [x.start, x.end])).toEqual([
+      [first[0]?.end, first[0]?.end],
+      [first[0]?.end, first[0]?.end],
+    ]);
   });
 });
