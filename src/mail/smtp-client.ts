@@ -87,11 +87,18 @@ class SessionFailure {
   ) {}
 }
 
-/** Runs one SMTP session from `host` to `target` for `message`. */
-export function* smtpSession(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage): ProcessBody<SessionResult> {
-  // Where nobody records the connection and its path is plain, at flow level.
-  const direct = directSession(host, target, settings, message);
-  if (direct !== null) return yield* direct;
+/**
+ * Runs one SMTP session from `host` to `target` for `message`: at flow level where nobody
+ * records the connection and its path is plain (`directSession`), packet by packet otherwise.
+ * Its work starts when it is called, which is also when `yield*` starts it. It hands over the
+ * session itself rather than delegating to it: each level of `yield*` costs every resume of
+ * the session a step of its own.
+ */
+export function smtpSession(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage): ProcessBody<SessionResult> {
+  return directSession(host, target, settings, message) ?? ordinarySession(host, target, settings, message);
+}
+
+function* ordinarySession(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage): ProcessBody<SessionResult> {
   const start = host.network.sim.now;
   const timeouts = settings.timeouts ?? RFC5321_TIMEOUTS;
   let tlsUsed: Attempt['tls'] = 'none';
