@@ -42,6 +42,11 @@ export class WindowLimit {
     this.anchor = config.anchor ?? 0;
   }
 
+  /** How many keys it keeps a count for now. */
+  get keys(): number {
+    return this.fixed.size + this.sliding.size;
+  }
+
   /** Events counted for `key` in the window that holds `now`. */
   count(key: string | number, now: number): number {
     if (this.kind === 'fixed') {
@@ -51,6 +56,9 @@ export class WindowLimit {
     const q = this.sliding.get(key);
     if (q === undefined) return 0;
     while (q.length > 0 && (q.peek() as number) <= now - this.window) q.shift();
+    // A key with nothing left in its window is let go: a smart host's million users each send
+    // a few messages a day, and a user's list would otherwise stay for the whole run.
+    if (q.length === 0) this.sliding.delete(key);
     return q.length;
   }
 

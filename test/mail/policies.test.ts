@@ -32,6 +32,21 @@ describe('per-key limits', () => {
     expect(perUser.allows('alice', 3600)).toBe(true);
     expect(perUser.count('alice', 3750)).toBe(1); // only the event at 200 s is still inside
   });
+
+  it('lets go of a sliding key whose window has emptied, and counts it afresh when it comes back', () => {
+    const perUser = new WindowLimit({ limit: 2, window: 3600, kind: 'sliding' });
+    for (let u = 0; u < 1000; u++) perUser.record(`user${u}`, u);
+    expect(perUser.keys).toBe(1000);
+    // An hour later every window is empty: asking about a user lets that user go.
+    for (let u = 0; u < 1000; u++) expect(perUser.allows(`user${u}`, 3600 + u)).toBe(true);
+    expect(perUser.keys).toBe(0);
+    expect(perUser.resetsAt('user7', 5000)).toBe(5000);
+    perUser.record('user7', 5000);
+    perUser.record('user7', 5001);
+    expect(perUser.allows('user7', 5002)).toBe(false);
+    expect(perUser.resetsAt('user7', 5002)).toBe(8600);
+    expect(perUser.keys).toBe(1);
+  });
 });
 
 describe('reputation', () => {
