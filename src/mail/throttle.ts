@@ -33,6 +33,8 @@ export class WindowLimit {
   private readonly anchor: number;
   private readonly fixed = new Map<string | number, { start: number; n: number }>();
   private readonly sliding = new Map<string | number, Deque<number>>();
+  /** When the sliding keys were last swept (`sweep`). */
+  private swept = -Infinity;
 
   constructor(config: LimitConfig) {
     if (!(config.limit >= 0) || !(config.window > 0)) throw new RangeError('a limit needs limit >= 0 and window > 0');
@@ -56,9 +58,6 @@ export class WindowLimit {
     const q = this.sliding.get(key);
     if (q === undefined) return 0;
     while (q.length > 0 && (q.peek() as number) <= now - this.window) q.shift();
-    // A key with nothing left in its window is let go: a smart host's million users each send
-    // a few messages a day, and a user's list would otherwise stay for the whole run.
-    if (q.length === 0) this.sliding.delete(key);
     return q.length;
   }
 
@@ -80,6 +79,7 @@ export class WindowLimit {
       }
       return;
     }
+    if (now - this.swept >= this.window) this.sweep(now);
     let q = this.sliding.get(key);
     if (q === undefined) this.sliding.set(key, (q = new Deque<number>()));
     q.push(now);
@@ -91,6 +91,19 @@ export class WindowLimit {
     this.count(key, now);
     const oldest = this.sliding.get(key)?.peek();
     return oldest === undefined ? now : oldest + this.window;
+  }
+
+  /**
+   * Lets go of every sliding key with nothing left in its window, once a window: a smart
+   * host's million users each send a few messages a day, and each user's list would
+   * otherwise stay for the whole run. What is let go would count for nothing.
+   */
+  private sweep(now: number): void {
+    this.swept = now;
+    for (const [key, q] of this.sliding) {
+      while (q.length > 0 && (q.peek() as number) <= now - this.window) q.shift();
+      if (q.length === 0) this.sliding.delete(key);
+    }
   }
 
   private windowStart(now: number): number {

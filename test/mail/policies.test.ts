@@ -33,19 +33,27 @@ describe('per-key limits', () => {
     expect(perUser.count('alice', 3750)).toBe(1); // only the event at 200 s is still inside
   });
 
-  it('lets go of a sliding key whose window has emptied, and counts it afresh when it comes back', () => {
+  it('lets go, once a window, of the sliding keys whose window has emptied, and counts them afresh when they come back', () => {
     const perUser = new WindowLimit({ limit: 2, window: 3600, kind: 'sliding' });
     for (let u = 0; u < 1000; u++) perUser.record(`user${u}`, u);
     expect(perUser.keys).toBe(1000);
-    // An hour later every window is empty: asking about a user lets that user go.
-    for (let u = 0; u < 1000; u++) expect(perUser.allows(`user${u}`, 3600 + u)).toBe(true);
-    expect(perUser.keys).toBe(0);
-    expect(perUser.resetsAt('user7', 5000)).toBe(5000);
-    perUser.record('user7', 5000);
-    perUser.record('user7', 5001);
-    expect(perUser.allows('user7', 5002)).toBe(false);
-    expect(perUser.resetsAt('user7', 5002)).toBe(8600);
-    expect(perUser.keys).toBe(1);
+    // An hour later the first users' windows are empty; the next record lets them go.
+    perUser.record('user999', 3700);
+    expect(perUser.keys).toBe(899);
+    expect(perUser.count('user5', 3700)).toBe(0);
+    expect(perUser.count('user999', 3700)).toBe(2);
+    expect(perUser.allows('user999', 3700)).toBe(false);
+    // Within the hour after a sweep, nothing more is let go; after it, all but the newest.
+    perUser.record('user1', 7000);
+    expect(perUser.keys).toBe(900);
+    perUser.record('user2', 7300);
+    expect(perUser.keys).toBe(2);
+    expect(perUser.resetsAt('user7', 7300)).toBe(7300);
+    perUser.record('user7', 7301);
+    expect(perUser.allows('user7', 7302)).toBe(true);
+    perUser.record('user7', 7302);
+    expect(perUser.allows('user7', 7303)).toBe(false);
+    expect(perUser.resetsAt('user7', 7303)).toBe(10901);
   });
 });
 
