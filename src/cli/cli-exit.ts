@@ -9,6 +9,9 @@ import { CommanderError } from 'commander';
 /** Exit code for bad usage or bad input (an invalid scenario, a file that cannot be read). */
 export const EXIT_INVALID = 2;
 
+/** Exit code of a run stopped because it outgrew the memory node allows it. */
+export const EXIT_OUT_OF_MEMORY = 3;
+
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const EXIT_INTERRUPTED = 130;
 

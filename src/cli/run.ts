@@ -16,8 +16,9 @@ import { formatReport, type RunResult, RunInterrupted, runScenarioAsync, setEngi
 import { FIDELITY_LEVELS, type FidelityLevel, formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
 import { TraceWriter } from '../trace/index.js';
 import { WorldError } from '../world/index.js';
-import { EXIT_INTERRUPTED, EXIT_INVALID, exitWith } from './cli-exit.js';
+import { EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from './cli-exit.js';
 import { withInterrupt } from './interrupt.js';
+import { type HeapReading, shortOfMemoryText, watchMemory } from './memory.js';
 import { packageVersion } from './package-root.js';
 import { type ProgressBar, progressBar } from './progress-bar.js';
 
@@ -170,7 +171,16 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
         };
         // Ctrl-C stops the run at its next step, within a simulated minute; the trace written
         // so far is removed. A second Ctrl-C ends the process at once.
-        const result = await runOrExitAsync(loaded, err, () => withInterrupt(async (signal) => {
+        // A run that outgrows node's heap is stopped the same way, before V8 gives up on it.
+        let short: HeapReading | null = null;
+        const result = await runOrExitAsync(loaded, err, () => withInterrupt(async (interrupted) => {
+          const stop = new AbortController();
+          interrupted.addEventListener('abort', () => stop.abort(), { once: true });
+          const signal = stop.signal;
+          const unwatch = watchMemory((r) => {
+            short = r;
+            stop.abort();
+          });
           const header = traceHeader(loaded, runOpts); // also checks the variant's name
           if (tracePath !== undefined) {
             if (isFolder(tracePath)) traceFails(tracePath, 'EISDIR', err);
@@ -195,6 +205,12 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
             return r;
           } catch (e) {
             (writer as TraceWriter | null)?.abort();
+            if (e instanceof RunInterrupted && short !== null) {
+              bar.done();
+              err(shortOfMemoryText('run', short, `${Math.floor(100 * reached)}%`));
+              if (flags.trace !== undefined) err(`  No trace was written to ${flags.trace}.\n`);
+              exitWith(EXIT_OUT_OF_MEMORY, 'outOfMemory');
+            }
             if (e instanceof RunInterrupted) {
               bar.done();
               err(`portsim run: interrupted at ${Math.floor(100 * reached)}%; ${flags.trace === undefined ? 'nothing was kept' : `no trace was written to ${flags.trace}`}\n`);
@@ -202,6 +218,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
             }
             throw e;
           } finally {
+            unwatch();
             bar.done();
           }
         }));
