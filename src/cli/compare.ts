@@ -4,16 +4,16 @@
  * with confidence intervals, the paired differences from the baseline, and the collateral
  * damage customer by customer.
  *
- * Exit codes: 0 done, 2 bad usage or bad input, 130 interrupted (Ctrl-C).
+ * Exit codes: 0 done, 2 bad usage or bad input, 3 out of memory, 130 interrupted (Ctrl-C).
  *
  * @module
  */
 import { type Command, InvalidArgumentError } from 'commander';
 import { runScenario, setEngineVersion } from '../run/index.js';
 import { type LoadedScenario, ScenarioError } from '../scenario/index.js';
-import { compareVariants, JobError, variantsToCompare } from '../whatif/index.js';
+import { compareVariants, JobError, variantsToCompare, WorkerOutOfMemory } from '../whatif/index.js';
 import { formatComparison } from '../whatif/index.js';
-import { EXIT_INTERRUPTED, EXIT_INVALID, exitWith } from './cli-exit.js';
+import { EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from './cli-exit.js';
 import { packageVersion } from './package-root.js';
 import { progressBar } from './progress-bar.js';
 import { durationArg, loadOrExit, runOrExit, seedArg } from './run.js';
@@ -60,6 +60,13 @@ export function reportJobFailure(e: unknown, command: string, err: (s: string) =
   if (e instanceof ScenarioError) {
     err(`${e.lines().join('\n')}\n`);
     exitWith(EXIT_INVALID, 'invalidScenario');
+  }
+  if (e instanceof WorkerOutOfMemory) {
+    err(
+      `portsim ${command}: out of memory: ${e.message}.\n` +
+        `  Use fewer --workers (each then gets more), a shorter --until, or fewer subscribers.\n`,
+    );
+    exitWith(EXIT_OUT_OF_MEMORY, 'outOfMemory');
   }
   if (e instanceof JobError) {
     err(`portsim ${command}: a run failed: ${e.kind}: ${e.message}\n${e.workerStack ?? ''}\n`);

@@ -1,7 +1,8 @@
 /**
  * The `portsim` command line.
  *
- * Exit codes: 0 success, 1 a run whose expectations failed, 2 bad usage or bad input.
+ * Exit codes: 0 success, 1 a run whose expectations failed, 2 bad usage or bad input, 3 out of memory,
+ * 130 interrupted.
  *
  * @module
  */

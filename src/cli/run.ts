@@ -3,7 +3,8 @@
  * report, checks the scenario's expectations, and writes the trace when asked.
  *
  * Exit codes: 0 when every expectation holds, 1 when one fails, 2 for bad usage or a bad
- * scenario (with `file:line:column` messages, never a stack trace).
+ * scenario (with `file:line:column` messages, never a stack trace), 3 when the run outgrew
+ * the memory node allows it, 130 after Ctrl-C.
  *
  * @module
  */

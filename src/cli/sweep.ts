@@ -4,7 +4,7 @@
  * frontier of spam stopped against legitimate mail harmed, drawn in the terminal.
  *
  * Ctrl-C stops the sweep and keeps the finished rows; the same command with `--resume`
- * carries on from them. Exit codes: 0 done, 2 bad usage or bad input, 130 interrupted.
+ * carries on from them. Exit codes: 0 done, 2 bad usage or bad input, 3 out of memory, 130 interrupted.
  *
  * @module
  */

@@ -10,8 +10,9 @@
  * @module
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { type JobResult, type RunJob, runJob, type ScenarioCache } from './job.js';
 import { deserializeError, type FromWorker } from './worker-protocol.js';
@@ -26,6 +27,37 @@ export interface PoolOptions {
   onProgress?: (done: number, total: number) => void;
   /** Told of each result as it arrives (in finishing order, for writing rows as they come). */
   onResult?: (result: JobResult) => void;
+  /** The old generation each worker thread may fill, in MiB (default: `workerHeapMb`). */
+  workerHeapMb?: number;
+}
+
+/**
+ * A worker thread's run outgrew the heap it was given: node stopped that thread (the others
+ * are stopped too), and the batch has no result.
+ */
+export class WorkerOutOfMemory extends Error {
+  constructor(
+    /** What each thread was given, in MiB. */
+    readonly heapMb: number,
+    readonly workers: number,
+  ) {
+    super(`a run outgrew the ${heapMb} MiB of heap each of ${workers} worker threads may use`);
+    this.name = 'WorkerOutOfMemory';
+  }
+}
+
+/**
+ * The heap each of `workers` threads may fill, in MiB: an equal share of three quarters of
+ * the machine, and never less than node allows this thread (whose limit a thread would
+ * otherwise get, each of them, whatever the machine).
+ */
+export function workerHeapMb(workers: number, machine = totalmem(), own = ownHeapMb()): number {
+  return Math.max(own, Math.floor((0.75 * machine) / Math.max(1, workers) / 2 ** 20));
+}
+
+// This thread's old generation: V8's limit less the young generation's 48 MiB (node 20).
+function ownHeapMb(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) - 48;
 }
 
 /** What a batch came to. */
@@ -81,6 +113,7 @@ export async function runJobs(jobs: readonly RunJob[], opts: PoolOptions = {}): 
   if (jobs.length === 0) return { results: [], interrupted: false };
   if (wanted === 0 || !workersAvailable()) return runInline(jobs, opts);
   const n = Math.min(wanted, jobs.length);
+  const heapMb = opts.workerHeapMb ?? workerHeapMb(n);
   const results = new Map<number, JobResult>();
   const running = new Map<number, number>(); // job index → fraction done
   const queue = [...jobs];
@@ -116,7 +149,9 @@ export async function runJobs(jobs: readonly RunJob[], opts: PoolOptions = {}): 
     }
     opts.signal?.addEventListener('abort', onAbort);
     for (let i = 0; i < n; i++) {
-      const w = new Worker(WORKER_URL);
+      // With a limit of its own, a thread that runs out of memory is stopped with an error
+      // this thread can report; without, V8 would end the whole process.
+      const w = new Worker(WORKER_URL, { resourceLimits: { maxOldGenerationSizeMb: heapMb } });
       workers.push(w);
       w.on('message', (m: FromWorker) => {
         if (settled) return;
@@ -131,7 +166,7 @@ export async function runJobs(jobs: readonly RunJob[], opts: PoolOptions = {}): 
           next(w);
         } else finish(deserializeError(m.error));
       });
-      w.on('error', (e) => finish(e));
+      w.on('error', (e) => finish((e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? new WorkerOutOfMemory(heapMb, n) : e));
       w.on('exit', (code) => {
         if (!settled && code !== 0) finish(new Error(`a worker thread stopped with exit code ${code}`));
       });

@@ -3,7 +3,10 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CommanderError } from 'commander';
+import { reportJobFailure } from '../../src/cli/compare.js';
 import { shortOfMemory, shortOfMemoryText } from '../../src/cli/memory.js';
+import { WorkerOutOfMemory } from '../../src/whatif/index.js';
 
 const MiB = 2 ** 20;
 const GiB = 2 ** 30;
@@ -50,4 +53,20 @@ describe('a run short of memory', () => {
     expect(existsSync(trace)).toBe(false);
     expect(readdirSync(tmp)).toEqual([]);
   }, 300_000);
+
+  it('in a worker thread of compare or sweep ends the command with exit code 3 and what to change', () => {
+    const said: string[] = [];
+    let code: number | undefined;
+    try {
+      reportJobFailure(new WorkerOutOfMemory(9216, 2), 'compare', (s) => said.push(s));
+    } catch (e) {
+      expect(e).toBeInstanceOf(CommanderError);
+      code = (e as CommanderError).exitCode;
+    }
+    expect(code).toBe(3);
+    expect(said.join('')).toBe(
+      'portsim compare: out of memory: a run outgrew the 9216 MiB of heap each of 2 worker threads may use.\n' +
+        '  Use fewer --workers (each then gets more), a shorter --until, or fewer subscribers.\n',
+    );
+  });
 });
