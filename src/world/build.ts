@@ -103,7 +103,7 @@ export interface World {
   readonly isps: ReadonlyMap<string, { readonly isp: Isp; readonly firewall: Firewall | null; readonly rules: readonly string[] }>;
   readonly servers: ReadonlyMap<string, WorldServer>;
   readonly groups: ReadonlyMap<string, WorldGroup>;
-  /** The messages on their way: written and not yet at their fate, by id. */
+  /** The messages on their way: written and not yet at their fate, in the order they were written. */
   readonly lives: MessageLives;
   /** What the static check of the firewall rules found: shadowed rules, exceptions that never apply, … */
   readonly warnings: readonly WorldWarning[];
@@ -155,9 +155,16 @@ function domainOf(address: string): string {
 }
 const domainNames = new Map<string, string>();
 
+/**
+ * The key of a written message's way back to its life. A symbol, so that the link (and the
+ * whole chain of lives behind it) stays out of JSON and structured clones of the message,
+ * while a copy of the envelope made by spreading it keeps it.
+ */
+const LIFE: unique symbol = Symbol('life');
+
 /** A message the subscribers wrote, with the way back to its life (the world's `lifeOf`). */
 interface WrittenMessage extends MailMessage {
-  readonly life: MessageLife;
+  [LIFE]: MessageLife | null;
 }
 
 
@@ -357,8 +364,8 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   };
   /** The life of a message the subscribers wrote, while it is on its way (a copy of its envelope finds it too). */
   const lifeOf = (message: MailMessage): MessageLife | undefined => {
-    const life = (message as Partial<WrittenMessage>).life;
-    return life !== undefined && life.message.id === message.id && lives.has(life) ? life : undefined;
+    const life = (message as Partial<WrittenMessage>)[LIFE];
+    return life !== undefined && life !== null && life.message.id === message.id && lives.has(life) ? life : undefined;
   };
   const servers = new Map<string, WorldServer>();
   w.servers.forEach((spec, i) => {
@@ -434,9 +441,9 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   const sink: ClientSink = {
     connectFailuresOnly: observer.connectFailuresOnly === true,
     write(client, cls, to, size) {
-      const m: { -readonly [K in keyof WrittenMessage]: WrittenMessage[K] } = { id: nextMessage++, cls, from: senderOf(client), to: recipientList(to), size, createdAt: sim.now, group: client.group, client: client.index, life: null as unknown as MessageLife };
+      const m: WrittenMessage = { id: nextMessage++, cls, from: senderOf(client), to: recipientList(to), size, createdAt: sim.now, group: client.group, client: client.index, [LIFE]: null };
       const life = new MessageLife(m, lifeOptions);
-      m.life = life;
+      m[LIFE] = life;
       lives.add(life);
       observer.messageWritten(life, client);
       return life;

@@ -63,6 +63,17 @@ describe('a run that lets go of each message when it ends', () => {
     expect(runScenario(loaded, { until: 86400, keepMessages: true }).outcomes().length).toBeGreaterThan(0);
   });
 
+  it("keeps the messages it gives back plain data: their way back to their lives stays out of JSON and of a worker's copy", () => {
+    const r = runScenario(loadScenario('scenarios/teaching-smarthost-vs-587.yaml'), { until: 86400, keepMessages: true });
+    const lives = [...r.lives.values()];
+    expect(lives.length).toBeGreaterThan(100);
+    for (const l of lives.slice(0, 50)) {
+      const json = JSON.parse(JSON.stringify(l.message)) as Record<string, unknown>;
+      expect(Object.keys(json).sort()).toEqual(['client', 'cls', 'createdAt', 'from', 'group', 'id', 'size', 'to']);
+      expect(structuredClone(l.message)).toEqual(json);
+    }
+  });
+
   // What a comparison reads: each outcome recorded as its message ends, the lives let go.
   const recorded: [string, string | undefined, number | undefined][] = [
     ['scenarios/lime-stlucia-port25.yaml', undefined, 3 * 86400],
