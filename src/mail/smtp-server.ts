@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { type ProcessBody, type RandomSource, type Simulation, TIMED_OUT, within } from '../engine/index.js';
+import { EventQueue, type ProcessBody, type RandomSource, type Simulation, TIMED_OUT, within } from '../engine/index.js';
 import { type Address, formatAddress, type Host, Payload, type TcpConnection, type TcpEnd } from '../net/index.js';
 import type { Greylist } from './greylist.js';
 import type { MailMessage } from './message.js';
@@ -121,8 +121,9 @@ function go(r: SmtpReply): ServerAnswer {
 /** An SMTP server on a host. */
 export class SmtpServer {
   private readonly counts: ServerStats = { accepted: 0, deferred: 0, rejected: 0, sessions: 0 };
-  /** When direct sessions still to be counted complete their handshakes: a min-heap. */
-  private readonly sessionsAhead: number[] = [];
+  /** When direct sessions still to be counted complete their handshakes, earliest first. */
+  private readonly sessionsAhead = new EventQueue();
+  private sessionsQueued = 0;
   private readonly sim: Simulation;
   private nextId = 1;
 
@@ -329,39 +330,15 @@ export class SmtpServer {
    */
   countSessionAt(t: number): void {
     this.settleSessions();
-    const h = this.sessionsAhead;
-    let i = h.length;
-    h.push(t);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = h[parent] as number;
-      if (p <= t) break;
-      h[i] = p;
-      i = parent;
-    }
-    h[i] = t;
+    this.sessionsAhead.push(t, this.sessionsQueued++);
   }
 
   private settleSessions(): void {
     const h = this.sessionsAhead;
     const now = this.sim.now;
-    while (h.length > 0 && (h[0] as number) <= now) {
+    while (h.peekTime() <= now) {
       this.counts.sessions++;
-      const last = h.pop() as number;
-      const n = h.length;
-      if (n === 0) break;
-      // Sift the last entry down from the top.
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && (h[r] as number) < (h[l] as number) ? r : l;
-        if ((h[c] as number) >= last) break;
-        h[i] = h[c] as number;
-        i = c;
-      }
-      h[i] = last;
+      h.pop();
     }
   }
 

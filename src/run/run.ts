@@ -659,7 +659,8 @@ function buildReport(
   const servers: ServerReport[] = [];
   const listings: ListingReport[] = [];
   for (const [name, s] of world.servers) {
-    servers.push({ server: name, role: s.spec.role, isp: s.spec.isp, accepted: s.smtp.stats.accepted, deferred: s.smtp.stats.deferred, rejected: s.smtp.stats.rejected, sessions: s.smtp.stats.sessions, queuePeak: s.mta.queue.peak });
+    const { accepted, deferred, rejected, sessions } = s.smtp.stats;
+    servers.push({ server: name, role: s.spec.role, isp: s.spec.isp, accepted, deferred, rejected, sessions, queuePeak: s.mta.queue.peak });
     for (const ev of s.reputation?.events ?? []) {
       listings.push({ t: ev.time, server: name, list: ev.list, ip: ev.bits === 32 ? formatAddress(ev.ip) : `${formatAddress(ev.ip)}/${ev.bits}`, listed: ev.listed });
     }
