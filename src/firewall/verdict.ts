@@ -103,37 +103,49 @@ export function judge(policy: Policy, flow: FlowView, ctx: VerdictContext): Deci
     }
     return decide(rule, flow, ctx, logged ?? NO_LOGS);
   }
-  return {
-    kind: policy.defaultAction,
-    rule: null,
-    rejectWith: null,
-    logged: logged ?? NO_LOGS,
-    bucket: null,
-    overLimit: false,
-  };
+  return logged === null ? byDefault(policy.defaultAction) : { kind: policy.defaultAction, rule: null, rejectWith: null, logged, bucket: null, overLimit: false };
+}
+
+// A verdict with no log rule noted and no bucket to store depends only on its rule and its
+// kind: it is made once and handed out again (a zombie's blocked SYNs ask millions of times).
+const DEFAULTS = new Map<VerdictKind, Decision>();
+const PLAIN = new WeakMap<Rule, Partial<Record<string, Decision>>>();
+
+function byDefault(kind: VerdictKind): Decision {
+  let d = DEFAULTS.get(kind);
+  if (d === undefined) DEFAULTS.set(kind, (d = { kind, rule: null, rejectWith: null, logged: NO_LOGS, bucket: null, overLimit: false }));
+  return d;
+}
+
+function plain(rule: Rule, kind: VerdictKind, rejectWith: RejectWith | null, logged: readonly Rule[]): Decision {
+  if (logged !== NO_LOGS) return { kind, rule, rejectWith, logged, bucket: null, overLimit: false };
+  let byKind = PLAIN.get(rule);
+  if (byKind === undefined) PLAIN.set(rule, (byKind = {}));
+  const key = rejectWith === null ? kind : `${kind}/${rejectWith}`;
+  return (byKind[key] ??= { kind, rule, rejectWith, logged, bucket: null, overLimit: false });
 }
 
 function decide(rule: Rule, flow: FlowView, ctx: VerdictContext, logged: readonly Rule[]): Decision {
   const a = rule.action;
-  const base = { rule, logged, rejectWith: null, bucket: null, overLimit: false };
   switch (a.type) {
     case 'accept':
     case 'drop':
     case 'strip-starttls':
-      return { ...base, kind: a.type };
+      return plain(rule, a.type, null, logged);
     case 'reject':
       // iptables refuses tcp-reset on rules that are not TCP-only; for anything else it drops.
-      if ((a.with ?? 'icmp-port-unreachable') === 'tcp-reset' && flow.protocol !== IpProtocol.TCP) return { ...base, kind: 'drop' };
-      return { ...base, kind: 'reject', rejectWith: a.with ?? 'icmp-port-unreachable' };
+      if ((a.with ?? 'icmp-port-unreachable') === 'tcp-reset' && flow.protocol !== IpProtocol.TCP) return plain(rule, 'drop', null, logged);
+      return plain(rule, 'reject', a.with ?? 'icmp-port-unreachable', logged);
     case 'reset-after-inspection':
-      return { ...base, kind: flow.protocol === IpProtocol.TCP ? 'reset' : 'drop' };
+      return plain(rule, flow.protocol === IpProtocol.TCP ? 'reset' : 'drop', null, logged);
     case 'redirect':
       // A flow can only be redirected from its first packet; one already running goes on.
-      return { ...base, kind: flow.isNew ? 'redirect' : 'accept' };
+      return plain(rule, flow.isNew ? 'redirect' : 'accept', null, logged);
     case 'rate-limit': {
-      if ((a.unit ?? 'packet') === 'connection' && !flow.isNew) return { ...base, kind: 'accept' };
+      if ((a.unit ?? 'packet') === 'connection' && !flow.isNew) return plain(rule, 'accept', null, logged);
       const key = (a.per ?? 'subscriber') === 'rule' ? `${rule.index}` : `${rule.index}/${ctx.subscriber}`;
       const tokens = tokensAt(ctx.bucket(key), ctx.now, a.rate, a.burst);
+      const base = { rule, logged, rejectWith: null, bucket: null, overLimit: false };
       if (tokens >= 1) return { ...base, kind: 'accept', bucket: { key, state: { tokens: tokens - 1, time: ctx.now } } };
       const bucket = { key, state: { tokens, time: ctx.now } };
       if ((a.over ?? 'drop') === 'drop' || flow.protocol !== IpProtocol.TCP) return { ...base, kind: 'drop', bucket, overLimit: true };
