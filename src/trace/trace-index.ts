@@ -98,6 +98,13 @@ export class TraceIndexBuilder {
     return cloneState(this.state);
   }
 
+  /** The keyframe noted last, whose offset a writer may fill in once it is known. */
+  lastKeyframe(): KeyframeRef {
+    const k = this.keyframes[this.keyframes.length - 1];
+    if (k === undefined) throw new Error('no keyframe yet');
+    return k;
+  }
+
   /** Folds in a block of records stored at `offset`. */
   addBlock(events: readonly TraceEvent[], offset: number): BlockMeta {
     const meta: BlockMeta = {

@@ -5,16 +5,44 @@
  * by `close()`, so a run that fails leaves no half-written trace where a trace is expected:
  * `abort()` (or a failed write) removes the temporary file.
  *
+ * Once a trace has more than a block, its blocks and keyframes are deflated and written by a
+ * thread of their own (`frame-worker.ts`), while the run goes on: on a machine with a core to
+ * spare, a traced run no longer waits for zlib. The file is the same, byte for byte, as when
+ * everything is done in the caller's thread (`thread: false`, or where the compiled thread
+ * cannot be found, as when the sources run under a test runner). The writer waits for the
+ * thread without an event loop (`Atomics.wait`), so a run that never yields still works, and
+ * it stops handing over blocks while the thread is more than a few behind.
+ *
  * @module
  */
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
 import { BlockEncoder, toMicros } from './block-codec.js';
 import type { TraceEvent } from './event.js';
 import { BlockCodec, FrameType, type FrameTypeByte, frameHead, preamble, trailer } from './frame.js';
+import { type FrameJob, type FrameReply, type FrameWorkerData, SHARED_BYTES, SLOT_BUSY, SLOT_DONE, SLOT_FAILED, SLOT_STOP } from './frame-thread.js';
 import type { TraceHeader } from './header.js';
 import { indexToBytes, TraceIndexBuilder } from './trace-index.js';
+
+/** The compiled thread; absent when the sources run without a build. */
+const WORKER_URL = new URL('./frame-worker.js', import.meta.url);
+
+/** Frames handed to the thread and not yet written, past which the writer waits. */
+const MAX_IN_FLIGHT = 16;
+
+/** The thread that deflates and writes frames, and what the writer knows of it. */
+interface FrameThread {
+  readonly worker: Worker;
+  readonly counters: Int32Array;
+  readonly port: MessagePort;
+  /** Jobs handed over. */
+  sent: number;
+  /** The index entries of the frames handed over, in file order, whose offsets come at the end. */
+  readonly placed: { offset: number }[];
+}
 
 /** How a trace is cut into blocks and keyframes. */
 export interface TraceLayout {
@@ -28,6 +56,11 @@ export interface TraceLayout {
 export interface TraceWriterOptions extends TraceLayout {
   /** Compress blocks with deflate (default true). */
   compress?: boolean;
+  /**
+   * Deflate and write blocks on a thread of their own (default true, when compressing and
+   * the compiled thread is there). The file is the same either way.
+   */
+  thread?: boolean;
 }
 
 /** What `close()` reports about the written file. */
@@ -65,6 +98,9 @@ export class TraceWriter {
   private readonly encoder = new BlockEncoder();
   private readonly builder: TraceIndexBuilder;
   private readonly compress: boolean;
+  private readonly threaded: boolean;
+  private thread: FrameThread | null = null;
+  private handedOver = 0;
   private lastT = 0;
 
   /**
@@ -83,12 +119,18 @@ export class TraceWriter {
     if (!(Number.isInteger(keyframeEvery) && keyframeEvery > 0)) throw new RangeError(`keyframeEvery must be a whole number > 0, got ${keyframeEvery}`);
     this.builder = new TraceIndexBuilder(blockSize, keyframeEvery);
     this.compress = options.compress ?? true;
+    this.threaded = this.compress && (options.thread ?? true) && existsSync(fileURLToPath(WORKER_URL));
     this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
     this.fd = openSync(this.temp, 'w');
     this.guard(() => {
       this.put(preamble());
       this.frame(FrameType.Header, TEXT.encode(JSON.stringify(header)));
     });
+  }
+
+  /** Frames (blocks and keyframes) that went to the writing thread so far. */
+  get framesOnThread(): number {
+    return this.handedOver;
   }
 
   /** Records written so far. */
@@ -124,6 +166,7 @@ export class TraceWriter {
     const fd = this.fd;
     this.guard(() => {
       if (this.pending.length > 0) this.flush();
+      if (this.thread !== null) this.joinThread(this.thread);
       const index = this.builder.finish();
       const at = this.offset;
       this.frame(FrameType.Index, deflateRawSync(indexToBytes(index)));
@@ -138,6 +181,15 @@ export class TraceWriter {
 
   /** Abandons the trace and removes its temporary file. Safe to call more than once. */
   abort(): void {
+    const thread = this.thread;
+    if (thread !== null) {
+      // The file must not be closed under a write: stop the thread, and wait until it is not
+      // in the middle of one (it looks at the flag only after saying it is busy).
+      const c = thread.counters;
+      Atomics.store(c, SLOT_STOP, 1);
+      while (Atomics.load(c, SLOT_BUSY) === 1) Atomics.wait(c, SLOT_DONE, Atomics.load(c, SLOT_DONE), 20);
+      this.endThread(thread);
+    }
     if (this.fd !== undefined) {
       try {
         closeSync(this.fd);
@@ -165,6 +217,12 @@ export class TraceWriter {
 
   private flush(): void {
     const events = this.pending;
+    // The first block, and a trace's last short one, are written here: a trace of a block or
+    // two is not worth a thread.
+    if (this.thread !== null || (this.threaded && this.builder.state.events > 0 && events.length === this.builder.blockSize)) {
+      this.flushToThread(events, this.thread ?? this.startThread());
+      return;
+    }
     if (this.builder.keyframeDue()) {
       const at = this.offset;
       const state = this.builder.addKeyframe(at);
@@ -180,6 +238,77 @@ export class TraceWriter {
     this.frame(FrameType.Block, payload);
     this.builder.addBlock(events, at);
     this.pending.length = 0;
+  }
+
+  /** Encodes a block here and hands it to the thread, with its keyframe when one is due. */
+  private flushToThread(events: readonly TraceEvent[], thread: FrameThread): void {
+    if (this.builder.keyframeDue()) {
+      const state = this.builder.addKeyframe(-1);
+      thread.placed.push(this.builder.lastKeyframe());
+      this.handOver(thread, { type: FrameType.Keyframe, raw: TEXT.encode(JSON.stringify(state)), lead: -1 });
+    }
+    // A copy of the encoder's bytes, which the thread then owns.
+    const raw = this.encoder.encode(events).slice();
+    thread.placed.push(this.builder.addBlock(events, -1));
+    this.handOver(thread, { type: FrameType.Block, raw, lead: BlockCodec.Deflate });
+    this.pending.length = 0;
+  }
+
+  private startThread(): FrameThread {
+    const counters = new Int32Array(new SharedArrayBuffer(SHARED_BYTES));
+    const { port1, port2 } = new MessageChannel();
+    const data: FrameWorkerData = { fd: this.fd as number, offset: this.offset, shared: counters.buffer as SharedArrayBuffer, port: port1 };
+    const worker = new Worker(WORKER_URL, { workerData: data, transferList: [port1] });
+    // A run that ends without close() or abort() must not be kept alive by the thread.
+    worker.unref();
+    port2.unref();
+    this.thread = { worker, counters, port: port2, sent: 0, placed: [] };
+    return this.thread;
+  }
+
+  private handOver(thread: FrameThread, job: FrameJob): void {
+    const c = thread.counters;
+    for (;;) {
+      this.checkThread(thread);
+      const done = Atomics.load(c, SLOT_DONE);
+      if (thread.sent - done < MAX_IN_FLIGHT) break;
+      Atomics.wait(c, SLOT_DONE, done);
+    }
+    thread.worker.postMessage(job, [job.raw.buffer as ArrayBuffer]);
+    thread.sent++;
+    this.handedOver++;
+  }
+
+  /** Throws what made the thread fail, if it has. */
+  private checkThread(thread: FrameThread): void {
+    if (Atomics.load(thread.counters, SLOT_FAILED) === 0) return;
+    const reply = receiveMessageOnPort(thread.port)?.message as FrameReply | undefined;
+    const failure = reply !== undefined && 'error' in reply ? reply : { error: 'the trace thread failed' };
+    throw Object.assign(new Error(failure.error), failure.code === undefined ? {} : { code: failure.code });
+  }
+
+  /** Waits until the thread has written everything, then places the index entries. */
+  private joinThread(thread: FrameThread): void {
+    const c = thread.counters;
+    thread.worker.postMessage('end');
+    thread.sent++;
+    for (;;) {
+      const done = Atomics.load(c, SLOT_DONE);
+      if (done >= thread.sent) break;
+      Atomics.wait(c, SLOT_DONE, done);
+    }
+    this.checkThread(thread);
+    const reply = receiveMessageOnPort(thread.port)?.message as FrameReply | undefined;
+    if (reply === undefined || !('offsets' in reply) || reply.offsets.length !== thread.placed.length) throw new Error('the trace thread did not say where its frames are');
+    reply.offsets.forEach((at, i) => ((thread.placed[i] as { offset: number }).offset = at));
+    this.offset = reply.end;
+    this.endThread(thread);
+  }
+
+  private endThread(thread: FrameThread): void {
+    this.thread = null;
+    thread.port.close();
+    void thread.worker.terminate().catch(() => undefined);
   }
 
   private frame(type: FrameTypeByte, payload: Uint8Array): void {
