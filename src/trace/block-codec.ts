@@ -25,90 +25,164 @@ const OPTIONALS: Readonly<Record<string, readonly Field[]>> = Object.fromEntries
   EVENT_KINDS.map((k) => [k, SCHEMA[k].filter((fd) => fd.optional === true)]),
 );
 
-/** Encodes records into a block. Reuse one encoder: it keeps its buffers between blocks. */
+const T_STR = 0;
+const T_UINT = 1;
+const T_DUR = 2;
+const T_BOOL = 3;
+const T_ICMP = 4;
+const T_VERDICT = 5;
+const TYPE_CODE: Readonly<Record<Field['type'], number>> = { str: T_STR, uint: T_UINT, dur: T_DUR, bool: T_BOOL, icmp: T_ICMP, verdict: T_VERDICT };
+
+/** How the encoder writes one kind of record: its tag, its fields and their type codes. */
+interface KindPlan {
+  readonly tag: number;
+  readonly names: readonly string[];
+  readonly types: readonly number[];
+  readonly optional: readonly boolean[];
+  /** Names of the optional fields, in mask-bit order. */
+  readonly optionals: readonly string[];
+}
+
+const PLANS = new Map<string, KindPlan>(
+  EVENT_KINDS.map((k): [string, KindPlan] => [
+    k,
+    {
+      tag: KIND_TAG.get(k) as number,
+      names: SCHEMA[k].map((f) => f.name),
+      types: SCHEMA[k].map((f) => TYPE_CODE[f.type]),
+      optional: SCHEMA[k].map((f) => f.optional === true),
+      optionals: (OPTIONALS[k] as readonly Field[]).map((f) => f.name),
+    },
+  ]),
+);
+
+const WANT = ['text', 'a whole number ≥ 0', 'seconds ≥ 0', 'true or false', '{type, code}', '{isp, rule, action}'];
+
+function badField(e: TraceEvent, name: string, type: number, v: unknown): never {
+  throw new TypeError(`trace: ${e.kind} record at t=${e.t}: "${name}" should be ${WANT[type] as string}, got ${JSON.stringify(v)}`);
+}
+
+/**
+ * Encodes records into a block, one at a time or a run at once. Reuse one encoder: it keeps
+ * its buffers between blocks.
+ *
+ * Records can be added as they come (`add`), so that none of them waits in memory for its
+ * block to fill: a block's records are then short-lived objects, which the collector frees
+ * young.
+ */
 export class BlockEncoder {
   private readonly out = new ByteWriter();
+  private readonly head = new ByteWriter(16);
   private readonly strings = new Map<string, number>();
+  private n = 0;
+  private t0 = 0;
+  private prev = 0;
+
+  /** Records in the block being made. */
+  get count(): number {
+    return this.n;
+  }
+
+  /**
+   * Adds a record to the block being made.
+   *
+   * @throws TypeError when it lacks a required field, holds a value of the wrong type, or
+   *   goes back in time, naming the record, so that a bug in the emitter is caught when
+   *   writing. The block is then unusable: start another with `finish`.
+   */
+  add(e: TraceEvent): void {
+    const out = this.out;
+    const plan = PLANS.get(e.kind);
+    if (plan === undefined) throw new TypeError(`trace: unknown record kind ${JSON.stringify(e.kind)}`);
+    const us = toMicros(e.t);
+    if (this.n === 0) {
+      this.t0 = us;
+      this.prev = us;
+    }
+    out.u8(plan.tag);
+    const rec = e as unknown as Record<string, unknown>;
+    const optionals = plan.optionals;
+    if (optionals.length > 0) {
+      let mask = 0;
+      for (let i = 0; i < optionals.length; i++) if (rec[optionals[i] as string] !== undefined) mask |= 1 << i;
+      out.uvar(mask);
+    }
+    if (!(us >= this.prev)) throw new TypeError(`trace: ${e.kind} record at t=${e.t} goes back in time (previous ${this.prev / 1e6})`);
+    out.uvar(us - this.prev);
+    this.prev = us;
+    const { names, types, optional } = plan;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      const v = rec[name];
+      if (v === undefined) {
+        if (optional[i] === true) continue;
+        throw new TypeError(`trace: ${e.kind} record at t=${e.t} lacks "${name}"`);
+      }
+      const type = types[i] as number;
+      switch (type) {
+        case T_STR:
+          if (typeof v !== 'string') badField(e, name, type, v);
+          this.str(v);
+          break;
+        case T_UINT:
+          if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) badField(e, name, type, v);
+          out.uvar(v);
+          break;
+        case T_DUR:
+          if (typeof v !== 'number' || !(v >= 0)) badField(e, name, type, v);
+          out.uvar(toMicros(v));
+          break;
+        case T_BOOL:
+          if (typeof v !== 'boolean') badField(e, name, type, v);
+          out.u8(v ? 1 : 0);
+          break;
+        case T_ICMP: {
+          const c = v as { type?: unknown; code?: unknown };
+          if (typeof c.type !== 'number' || typeof c.code !== 'number') badField(e, name, type, v);
+          out.uvar(c.type as number);
+          out.uvar(c.code as number);
+          break;
+        }
+        default: {
+          const d = v as { isp?: unknown; rule?: unknown; action?: unknown };
+          if (typeof d.isp !== 'string' || typeof d.rule !== 'string' || typeof d.action !== 'string') badField(e, name, type, v);
+          this.str(d.isp as string);
+          this.str(d.rule as string);
+          this.str(d.action as string);
+        }
+      }
+    }
+    this.n++;
+  }
+
+  /** The block of the records added since the last call (a new array), and a fresh start. */
+  finish(): Uint8Array {
+    const head = this.head;
+    head.reset();
+    head.uvar(this.n);
+    head.uvar(this.n > 0 ? this.t0 : 0);
+    const h = head.contents();
+    const body = this.out.contents();
+    const block = new Uint8Array(h.length + body.length);
+    block.set(h, 0);
+    block.set(body, h.length);
+    this.out.reset();
+    this.strings.clear();
+    this.n = 0;
+    return block;
+  }
 
   /**
    * Encodes `events` (in time order) into a block.
    *
-   * @throws TypeError when a record lacks a required field or holds a value of the wrong
-   *   type, naming the record, so that a bug in the emitter is caught when writing.
-   * @returns a view into the encoder's buffer, valid until the next call.
+   * @throws TypeError as `add` does.
    */
   encode(events: readonly TraceEvent[]): Uint8Array {
-    const out = this.out;
-    out.reset();
+    this.out.reset();
     this.strings.clear();
-    out.uvar(events.length);
-    const t0 = events.length > 0 ? toMicros((events[0] as TraceEvent).t) : 0;
-    out.uvar(t0);
-    let prev = t0;
-    for (const e of events) {
-      const tag = KIND_TAG.get(e.kind);
-      if (tag === undefined) throw new TypeError(`trace: unknown record kind ${JSON.stringify(e.kind)}`);
-      out.u8(tag);
-      const rec = e as unknown as Record<string, unknown>;
-      const optionals = OPTIONALS[e.kind] as readonly Field[];
-      if (optionals.length > 0) {
-        let mask = 0;
-        for (let i = 0; i < optionals.length; i++) if (rec[(optionals[i] as Field).name] !== undefined) mask |= 1 << i;
-        out.uvar(mask);
-      }
-      const us = toMicros(e.t);
-      if (!(us >= prev)) throw new TypeError(`trace: ${e.kind} record at t=${e.t} goes back in time (previous ${prev / 1e6})`);
-      out.uvar(us - prev);
-      prev = us;
-      for (const field of SCHEMA[e.kind]) {
-        const v = rec[field.name];
-        if (v === undefined) {
-          if (field.optional === true) continue;
-          throw new TypeError(`trace: ${e.kind} record at t=${e.t} lacks "${field.name}"`);
-        }
-        this.field(e, field, v);
-      }
-    }
-    return out.contents();
-  }
-
-  private field(e: TraceEvent, field: Field, v: unknown): void {
-    const bad = (want: string): never => {
-      throw new TypeError(`trace: ${e.kind} record at t=${e.t}: "${field.name}" should be ${want}, got ${JSON.stringify(v)}`);
-    };
-    switch (field.type) {
-      case 'str':
-        if (typeof v !== 'string') bad('text');
-        this.str(v as string);
-        return;
-      case 'uint':
-        if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) bad('a whole number ≥ 0');
-        this.out.uvar(v as number);
-        return;
-      case 'dur':
-        if (typeof v !== 'number' || !(v >= 0)) bad('seconds ≥ 0');
-        this.out.uvar(toMicros(v as number));
-        return;
-      case 'bool':
-        if (typeof v !== 'boolean') bad('true or false');
-        this.out.u8(v === true ? 1 : 0);
-        return;
-      case 'icmp': {
-        const i = v as { type?: unknown; code?: unknown };
-        if (typeof i.type !== 'number' || typeof i.code !== 'number') bad('{type, code}');
-        this.out.uvar(i.type as number);
-        this.out.uvar(i.code as number);
-        return;
-      }
-      case 'verdict': {
-        const d = v as { isp?: unknown; rule?: unknown; action?: unknown };
-        if (typeof d.isp !== 'string' || typeof d.rule !== 'string' || typeof d.action !== 'string') bad('{isp, rule, action}');
-        this.str(d.isp as string);
-        this.str(d.rule as string);
-        this.str(d.action as string);
-        return;
-      }
-    }
+    this.n = 0;
+    for (const e of events) this.add(e);
+    return this.finish();
   }
 
   private str(s: string): void {

@@ -81,11 +81,18 @@ export class TraceIndexBuilder {
   private readonly markers = new MarkerCollector();
   private readonly series = new SeriesBuilder();
   private events = 0;
+  /** The block being made, once it has a record. */
+  private open: BlockMeta | null = null;
 
   constructor(
     readonly blockSize: number,
     readonly keyframeEvery: number,
   ) {}
+
+  /** Blocks ended so far. */
+  get blockCount(): number {
+    return this.blocks.length;
+  }
 
   /** True when a keyframe belongs before the next block. */
   keyframeDue(): boolean {
@@ -107,35 +114,38 @@ export class TraceIndexBuilder {
 
   /** Folds in a block of records stored at `offset`. */
   addBlock(events: readonly TraceEvent[], offset: number): BlockMeta {
-    const meta: BlockMeta = {
-      offset,
-      first: this.events,
-      count: events.length,
-      t0: events[0]?.t ?? 0,
-      t1: events[events.length - 1]?.t ?? 0,
-      kinds: 0,
-      flowMin: -1,
-      flowMax: -1,
-      msgMin: -1,
-      msgMax: -1,
-    };
-    for (const e of events) {
-      meta.kinds |= BIT[e.kind] as number;
-      const flow = 'flow' in e ? e.flow : undefined;
-      if (flow !== undefined) {
-        if (meta.flowMin < 0 || flow < meta.flowMin) meta.flowMin = flow;
-        if (flow > meta.flowMax) meta.flowMax = flow;
-      }
-      if (e.kind === 'message') {
-        if (meta.msgMin < 0 || e.msg < meta.msgMin) meta.msgMin = e.msg;
-        if (e.msg > meta.msgMax) meta.msgMax = e.msg;
-      }
-      this.series.advance(e.t);
-      applyEvent(this.state, e);
-      this.series.record(this.state);
-      this.markers.observe(e, this.events);
-      this.events++;
+    for (const e of events) this.add(e);
+    return this.endBlock(offset);
+  }
+
+  /** Folds in one record of the block being made; the first opens it. */
+  add(e: TraceEvent): void {
+    let meta = this.open;
+    if (meta === null) this.open = meta = { offset: -1, first: this.events, count: 0, t0: e.t, t1: e.t, kinds: 0, flowMin: -1, flowMax: -1, msgMin: -1, msgMax: -1 };
+    meta.count++;
+    meta.t1 = e.t;
+    meta.kinds |= BIT[e.kind] as number;
+    const flow = 'flow' in e ? e.flow : undefined;
+    if (flow !== undefined) {
+      if (meta.flowMin < 0 || flow < meta.flowMin) meta.flowMin = flow;
+      if (flow > meta.flowMax) meta.flowMax = flow;
     }
+    if (e.kind === 'message') {
+      if (meta.msgMin < 0 || e.msg < meta.msgMin) meta.msgMin = e.msg;
+      if (e.msg > meta.msgMax) meta.msgMax = e.msg;
+    }
+    this.series.advance(e.t);
+    applyEvent(this.state, e);
+    this.series.record(this.state);
+    this.markers.observe(e, this.events);
+    this.events++;
+  }
+
+  /** Ends the block being made (an empty one if nothing was added), stored at `offset`. */
+  endBlock(offset: number): BlockMeta {
+    const meta = this.open ?? { offset, first: this.events, count: 0, t0: 0, t1: 0, kinds: 0, flowMin: -1, flowMax: -1, msgMin: -1, msgMax: -1 };
+    meta.offset = offset;
+    this.open = null;
     this.blocks.push(meta);
     return meta;
   }

@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
 import { BlockEncoder, toMicros } from './block-codec.js';
+import type { AggregateState } from './aggregate.js';
 import type { TraceEvent } from './event.js';
 import { BlockCodec, FrameType, type FrameTypeByte, frameHead, preamble, trailer } from './frame.js';
 import { type FrameJob, type FrameReply, type FrameWorkerData, SHARED_BYTES, SLOT_BUSY, SLOT_DONE, SLOT_FAILED, SLOT_STOP } from './frame-thread.js';
@@ -94,8 +95,9 @@ export class TraceWriter {
   private readonly temp: string;
   private fd: number | undefined;
   private offset = 0;
-  private readonly pending: TraceEvent[] = [];
   private readonly encoder = new BlockEncoder();
+  /** The state before the block being made, when a keyframe goes before it. */
+  private keyframe: AggregateState | null = null;
   private readonly builder: TraceIndexBuilder;
   private readonly compress: boolean;
   private readonly threaded: boolean;
@@ -135,14 +137,16 @@ export class TraceWriter {
 
   /** Records written so far. */
   get count(): number {
-    return this.builder.state.events + this.pending.length;
+    return this.builder.state.events;
   }
 
   /**
    * Appends a record. Records must come in time order.
    *
-   * @throws TypeError for a malformed record or one that goes back in time (checked when its
-   *   block is encoded). Any error abandons the trace: its temporary file is removed.
+   * The record is encoded and folded into the index at once; the writer keeps nothing of it.
+   *
+   * @throws TypeError for a malformed record or one that goes back in time. Any error
+   *   abandons the trace: its temporary file is removed.
    */
   write(e: TraceEvent): void {
     if (this.fd === undefined) throw new Error(`trace ${this.path} is already closed`);
@@ -156,8 +160,18 @@ export class TraceWriter {
     // A record whose time is already that (a writer that rounds as it makes records) is kept
     // as it is.
     const t = toMicros(e.t) / 1_000_000;
-    this.pending.push(t === e.t ? e : { ...e, t });
-    if (this.pending.length >= this.builder.blockSize) this.guard(() => this.flush());
+    const r = t === e.t ? e : { ...e, t };
+    try {
+      // Encoding first: a malformed record throws before the index has seen it.
+      if (this.encoder.count === 0 && this.builder.keyframeDue()) this.keyframe = this.builder.addKeyframe(-1);
+      this.encoder.add(r);
+      this.builder.add(r);
+      if (this.encoder.count >= this.builder.blockSize) this.flush();
+    } catch (err) {
+      // A write that fails (disk full, a malformed record) must not leave a partial file behind.
+      this.abort();
+      throw err;
+    }
   }
 
   /** Writes the rest, the index and the trailer, then moves the file into place. */
@@ -165,7 +179,7 @@ export class TraceWriter {
     if (this.fd === undefined) throw new Error(`trace ${this.path} is already closed`);
     const fd = this.fd;
     this.guard(() => {
-      if (this.pending.length > 0) this.flush();
+      if (this.encoder.count > 0) this.flush();
       if (this.thread !== null) this.joinThread(this.thread);
       const index = this.builder.finish();
       const at = this.offset;
@@ -216,42 +230,33 @@ export class TraceWriter {
   }
 
   private flush(): void {
-    const events = this.pending;
     // The first block, and a trace's last short one, are written here: a trace of a block or
     // two is not worth a thread.
-    if (this.thread !== null || (this.threaded && this.builder.state.events > 0 && events.length === this.builder.blockSize)) {
-      this.flushToThread(events, this.thread ?? this.startThread());
+    const full = this.encoder.count === this.builder.blockSize;
+    const raw = this.encoder.finish();
+    const keyframe = this.keyframe;
+    this.keyframe = null;
+    if (this.thread !== null || (this.threaded && full && this.builder.blockCount > 0)) {
+      const thread = this.thread ?? this.startThread();
+      if (keyframe !== null) {
+        thread.placed.push(this.builder.lastKeyframe());
+        this.handOver(thread, { type: FrameType.Keyframe, raw: TEXT.encode(JSON.stringify(keyframe)), lead: -1 });
+      }
+      thread.placed.push(this.builder.endBlock(-1));
+      this.handOver(thread, { type: FrameType.Block, raw, lead: BlockCodec.Deflate });
       return;
     }
-    if (this.builder.keyframeDue()) {
-      const at = this.offset;
-      const state = this.builder.addKeyframe(at);
-      this.frame(FrameType.Keyframe, deflateRawSync(TEXT.encode(JSON.stringify(state))));
+    if (keyframe !== null) {
+      this.builder.lastKeyframe().offset = this.offset;
+      this.frame(FrameType.Keyframe, deflateRawSync(TEXT.encode(JSON.stringify(keyframe))));
     }
-    // Encoding first: a malformed record throws before anything of its block is written.
-    const raw = this.encoder.encode(events);
     const body = this.compress ? deflateRawSync(raw) : raw;
     const payload = new Uint8Array(1 + body.length);
     payload[0] = this.compress ? BlockCodec.Deflate : BlockCodec.Stored;
     payload.set(body, 1);
     const at = this.offset;
     this.frame(FrameType.Block, payload);
-    this.builder.addBlock(events, at);
-    this.pending.length = 0;
-  }
-
-  /** Encodes a block here and hands it to the thread, with its keyframe when one is due. */
-  private flushToThread(events: readonly TraceEvent[], thread: FrameThread): void {
-    if (this.builder.keyframeDue()) {
-      const state = this.builder.addKeyframe(-1);
-      thread.placed.push(this.builder.lastKeyframe());
-      this.handOver(thread, { type: FrameType.Keyframe, raw: TEXT.encode(JSON.stringify(state)), lead: -1 });
-    }
-    // A copy of the encoder's bytes, which the thread then owns.
-    const raw = this.encoder.encode(events).slice();
-    thread.placed.push(this.builder.addBlock(events, -1));
-    this.handOver(thread, { type: FrameType.Block, raw, lead: BlockCodec.Deflate });
-    this.pending.length = 0;
+    this.builder.endBlock(at);
   }
 
   private startThread(): FrameThread {
