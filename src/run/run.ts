@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Simulation } from '../engine/index.js';
-import type { Attempt, MessageLife, SendResult, TrafficClass } from '../mail/index.js';
+import type { Attempt, FailureCause, MessageLife, SendResult, SmtpReply, TrafficClass } from '../mail/index.js';
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, FlowBits, formatAddress, type Host, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
@@ -122,6 +122,28 @@ function ruleText(r: RuleSpecInput): string {
 
 const SMTP_PORTS = new Set([25, 465, 587, 2525]);
 
+// The texts of replies and causes in records, made once per reply (a throttle gives the same
+// reply all day) rather than once per record.
+const replyTexts = new WeakMap<SmtpReply, string>();
+const suspendedTexts = new WeakMap<FailureCause, string>();
+
+function replyText(r: SmtpReply): string {
+  let text = replyTexts.get(r);
+  if (text === undefined) replyTexts.set(r, (text = `${r.code}${r.enhanced === undefined ? '' : ` ${r.enhanced}`} ${r.text}`));
+  return text;
+}
+
+/** `causeText`, with a reply's text made once. */
+function causeTextOf(c: FailureCause): string {
+  return c.kind === 'reply' ? replyText(c.reply) : causeText(c);
+}
+
+function suspendedText(c: FailureCause): string {
+  let text = suspendedTexts.get(c);
+  if (text === undefined) suspendedTexts.set(c, (text = `delivery temporarily suspended: ${causeTextOf(c)}`));
+  return text;
+}
+
 /**
  * Runs `loaded` (or one of its variants) and returns its report, with the expectations that
  * apply to this variant checked.
@@ -211,8 +233,8 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     by: a.by,
     server: a.server,
     port: a.port,
-    ...(a.cause?.kind === 'reply' ? { reply: `${a.cause.reply.code}${a.cause.reply.enhanced === undefined ? '' : ` ${a.cause.reply.enhanced}`} ${a.cause.reply.text}` } : {}),
-    ...(a.cause === undefined ? {} : { cause: a.suspended === true ? `delivery temporarily suspended: ${causeText(a.cause)}` : causeText(a.cause) }),
+    ...(a.cause?.kind === 'reply' ? { reply: replyText(a.cause.reply) } : {}),
+    ...(a.cause === undefined ? {} : { cause: a.suspended === true ? suspendedText(a.cause) : causeTextOf(a.cause) }),
     ...(a.flow === undefined ? {} : { flow: a.flow }),
   });
 
