@@ -180,7 +180,7 @@ async function main(argv: string[]): Promise<number> {
       const { benchScenario, scenarioJson, scenarioLine } = await import('./scenario.js');
       // The heap grows as it does under `portsim run`, so that the figures are the command's.
       (await import('../src/cli/heap.js')).tuneHeap();
-      const r = benchScenario(a, {
+      const r = await benchScenario(a, {
         ...(values.variant === undefined ? {} : { variant: values.variant }),
         ...(values.seed === undefined ? {} : { seed: values.seed }),
         ...(values.until === undefined ? {} : { until: untilArg(values.until) }),

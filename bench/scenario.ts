@@ -12,13 +12,15 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { hrtime, resourceUsage } from 'node:process';
-import { EXIT_INVALID, exitWith } from '../src/cli/cli-exit.js';
+import { EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from '../src/cli/cli-exit.js';
+import { shortOfMemoryText } from '../src/cli/memory.js';
 import { progressBar } from '../src/cli/progress-bar.js';
 import { packageVersion } from '../src/cli/package-root.js';
-import { loadOrExit, runOrExit } from '../src/cli/run.js';
-import { runScenario, setEngineVersion, traceHeader } from '../src/run/index.js';
+import { loadOrExit, runOrExitAsync } from '../src/cli/run.js';
+import { executeRun, type RunSpec } from '../src/cli/run-execution.js';
+import { runInThread, wantsThread } from '../src/cli/run-in-thread.js';
+import { setEngineVersion } from '../src/run/index.js';
 import { locate } from '../src/scenario/index.js';
-import { type TraceHeader, TraceWriter } from '../src/trace/index.js';
 
 /** How to run the scenario. */
 export interface ScenarioBenchOptions {
@@ -60,65 +62,61 @@ export interface ScenarioBench {
  * `options.err` at its place in the file and ends the command with exit code 2, as
  * `portsim run` does.
  */
-export function benchScenario(file: string, options: ScenarioBenchOptions): ScenarioBench {
+export async function benchScenario(file: string, options: ScenarioBenchOptions): Promise<ScenarioBench> {
   setEngineVersion(packageVersion());
   const tempDir = options.trace === undefined ? mkdtempSync(join(tmpdir(), 'portsim-bench-')) : null;
   const tracePath = options.trace ?? join(tempDir as string, 'run.trace');
   try {
     const t0 = hrtime.bigint();
     const loaded = loadOrExit(file, options.err);
-    const runOpts = {
-      ...(options.variant === undefined ? {} : { variant: options.variant }),
-      ...(options.seed === undefined ? {} : { seed: options.seed }),
-      ...(options.until === undefined ? {} : { until: options.until }),
+    const spec: RunSpec = {
+      file,
+      options: {
+        ...(options.variant === undefined ? {} : { variant: options.variant }),
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(options.until === undefined ? {} : { until: options.until }),
+      },
+      trace: tracePath,
     };
     const bar = progressBar(options.err, options.progress);
-    const result = runOrExit(loaded, options.err, () => {
-      const header = traceHeader(loaded, runOpts); // also checks the variant's name
-      const writer = openWriter(tracePath, header, options.err);
+    // As `portsim run` makes the run: in a thread of its own where it can, with its heap.
+    const never = new AbortController().signal;
+    const outcome = await runOrExitAsync(loaded, options.err, async () => {
       try {
-        const r = runScenario(loaded, { ...runOpts, trace: writer, progress: bar.update });
-        writer.close();
-        return r;
-      } catch (e) {
-        writer.abort();
-        throw e;
+        return wantsThread(loaded) ? await runInThread(spec, packageVersion(), { progress: bar.update }, never) : await executeRun(loaded, spec, { progress: bar.update }, never);
       } finally {
         bar.done();
       }
     });
+    if (outcome.kind === 'trace-failed') {
+      options.err(`bench: cannot write ${tracePath}: ${outcome.code}\n`);
+      exitWith(EXIT_INVALID, 'cannotWrite');
+    }
+    if (outcome.kind === 'stopped') {
+      options.err(shortOfMemoryText('bench', outcome.short ?? { used: 0, limit: 0 }, `${Math.floor(100 * outcome.reached)}%`));
+      exitWith(EXIT_OUT_OF_MEMORY, 'outOfMemory');
+    }
     const wallSeconds = Number(hrtime.bigint() - t0) / 1e9;
-    for (const w of result.world.warnings) {
+    for (const w of outcome.warnings) {
       const at = locate(loaded, w.path);
       options.err(`${at.file}:${at.line}:${at.column}: warning: ${w.message}\n`);
     }
+    const report = outcome.report;
     return {
       scenario: basename(file).replace(/\.ya?ml$/i, ''),
       file,
-      title: result.report.scenario.title,
-      variant: result.report.variant ?? 'base',
-      seed: result.report.seed,
-      simulatedSeconds: result.report.simulatedSeconds,
+      title: report.scenario.title,
+      variant: report.variant ?? 'base',
+      seed: report.seed,
+      simulatedSeconds: report.simulatedSeconds,
       wallSeconds,
-      events: result.report.events,
+      events: report.events,
       maxRssKiB: resourceUsage().maxRSS,
       traceBytes: statSync(tracePath).size,
       trace: options.trace ?? null,
     };
   } finally {
     if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
-  }
-}
-
-/** A trace writer at `path`; a path that cannot be written ends the command with exit code 2. */
-function openWriter(path: string, header: TraceHeader, err: (s: string) => void): TraceWriter {
-  try {
-    return new TraceWriter(path, header);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code !== 'string') throw e;
-    err(`bench: cannot write ${path}: ${code}\n`);
-    exitWith(EXIT_INVALID, 'cannotWrite');
   }
 }
 

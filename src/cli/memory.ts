@@ -22,20 +22,22 @@ export interface HeapReading {
  * V8's limit counts the young generation's reserve (48 MiB on node 20) beside the old one,
  * which is where a run's lasting data lives and where it runs out.
  */
-export function shortOfMemory(reading: HeapReading, share = SHORT_SHARE): boolean {
-  return reading.used > share * (reading.limit - YOUNG_RESERVE);
+export function shortOfMemory(reading: HeapReading, share = SHORT_SHARE, youngReserve = YOUNG_RESERVE): boolean {
+  return reading.used > share * (reading.limit - youngReserve);
 }
 
 /** The share of the old generation's room past which a run is stopped: V8 slows to a crawl above it. */
 export const SHORT_SHARE = 0.85;
 
-const YOUNG_RESERVE = 64 * 2 ** 20;
+/** Node's own young generation (48 MiB on node 20), with room to spare. */
+export const YOUNG_RESERVE = 64 * 2 ** 20;
 
 /**
  * Calls `onShort` once, after the first full collection that leaves the heap short of
- * memory (`shortOfMemory`). Returns the function that stops watching.
+ * memory (`shortOfMemory`, with the young generation taking `youngReserve` of the limit).
+ * Returns the function that stops watching.
  */
-export function watchMemory(onShort: (reading: HeapReading) => void, read: () => HeapReading = readHeap): () => void {
+export function watchMemory(onShort: (reading: HeapReading) => void, youngReserve = YOUNG_RESERVE, read: () => HeapReading = readHeap): () => void {
   let told = false;
   const observer = new PerformanceObserver((list) => {
     if (told) return;
@@ -43,7 +45,7 @@ export function watchMemory(onShort: (reading: HeapReading) => void, read: () =>
       const kind = (entry as unknown as { detail?: { kind?: number } | null }).detail?.kind;
       if (kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
       const r = read();
-      if (!shortOfMemory(r)) return;
+      if (!shortOfMemory(r, SHORT_SHARE, youngReserve)) return;
       told = true;
       onShort(r);
       return;

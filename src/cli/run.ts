@@ -13,15 +13,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DurationError, parseDuration } from '../engine/index.js';
-import { formatReport, type RunResult, RunInterrupted, runScenarioAsync, setEngineVersion, traceHeader } from '../run/index.js';
+import { formatReport, type RunResult, setEngineVersion } from '../run/index.js';
 import { FIDELITY_LEVELS, type FidelityLevel, formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
-import { TraceWriter } from '../trace/index.js';
+import { JobError } from '../whatif/index.js';
 import { WorldError } from '../world/index.js';
 import { EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from './cli-exit.js';
 import { withInterrupt } from './interrupt.js';
-import { type HeapReading, shortOfMemoryText, watchMemory } from './memory.js';
+import { shortOfMemoryText } from './memory.js';
 import { packageVersion } from './package-root.js';
 import { type ProgressBar, progressBar } from './progress-bar.js';
+import { executeRun, type RunHooks, type RunSpec } from './run-execution.js';
+import { runInThread, wantsThread } from './run-in-thread.js';
 
 /** Exit code of a run whose expectations failed. */
 export const EXIT_EXPECTATIONS = 1;
@@ -81,7 +83,7 @@ export function runOrExit(loaded: LoadedScenario, err: (s: string) => void, run:
 }
 
 /** `runOrExit` for a run that may wait between its steps. */
-export async function runOrExitAsync(loaded: LoadedScenario, err: (s: string) => void, run: () => Promise<RunResult>): Promise<RunResult> {
+export async function runOrExitAsync<T>(loaded: LoadedScenario, err: (s: string) => void, run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } catch (e) {
@@ -95,9 +97,11 @@ function scenarioFails(loaded: LoadedScenario, e: unknown, err: (s: string) => v
     err(`${e.lines().join('\n')}\n`);
     exitWith(EXIT_INVALID, 'invalidScenario');
   }
-  if (e instanceof WorldError) {
-    const at = locate(loaded, e.path);
-    err(`${formatProblem({ at, file: loaded.source.file, path: [...e.path], message: e.message })}\n`);
+  // A world error from a run's thread comes back as a JobError that keeps its place.
+  const path = e instanceof WorldError ? e.path : e instanceof JobError && e.kind === 'WorldError' ? e.path : undefined;
+  if (path !== undefined) {
+    const at = locate(loaded, path);
+    err(`${formatProblem({ at, file: loaded.source.file, path: [...path], message: (e as Error).message })}\n`);
     exitWith(EXIT_INVALID, 'invalidScenario');
   }
   throw e;
@@ -152,7 +156,6 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
           ...(flags.until === undefined ? {} : { until: flags.until }),
           ...(flags.fidelity === undefined ? {} : { fidelity: flags.fidelity }),
         };
-        let writer: TraceWriter | null = null;
         let reached = 0;
         // Building a world of a million clients takes seconds: it has a bar of its own, and the
         // run's bar starts when the simulation does, so that its ETA is the simulation's.
@@ -170,60 +173,40 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
             (running ?? building).done();
           },
         };
+        if (tracePath !== undefined && isFolder(tracePath)) traceFails(tracePath, 'EISDIR', err);
+        const spec: RunSpec = { file, options: runOpts, trace: tracePath ?? null };
+        const hooks: RunHooks = {
+          building: (n, total) => building.update(n / total, `building the world: ${n.toLocaleString('en')} of ${total.toLocaleString('en')} clients`),
+          progress: (fraction) => {
+            reached = fraction;
+            bar.update(fraction);
+          },
+        };
         // Ctrl-C stops the run at its next step, within a simulated minute; the trace written
-        // so far is removed. A second Ctrl-C ends the process at once.
-        // A run that outgrows node's heap is stopped the same way, before V8 gives up on it.
-        let short: HeapReading | null = null;
-        const result = await runOrExitAsync(loaded, err, () => withInterrupt(async (interrupted) => {
-          const stop = new AbortController();
-          interrupted.addEventListener('abort', () => stop.abort(), { once: true });
-          const signal = stop.signal;
-          const unwatch = watchMemory((r) => {
-            short = r;
-            stop.abort();
-          });
-          const header = traceHeader(loaded, runOpts); // also checks the variant's name
-          if (tracePath !== undefined) {
-            if (isFolder(tracePath)) traceFails(tracePath, 'EISDIR', err);
+        // so far is removed. A second Ctrl-C ends the process at once. A run that outgrows its
+        // heap is stopped the same way, before V8 gives up on it.
+        const outcome = await runOrExitAsync(loaded, err, () =>
+          withInterrupt(async (interrupted) => {
             try {
-              writer = new TraceWriter(tracePath, header);
-            } catch (e) {
-              traceFails(tracePath, e, err);
-            }
-          }
-          try {
-            const progress = (fraction: number): void => {
-              reached = fraction;
-              bar.update(fraction);
-            };
-            const made = (n: number, total: number): void => building.update(n / total, `building the world: ${n.toLocaleString('en')} of ${total.toLocaleString('en')} clients`);
-            const r = await runScenarioAsync(loaded, { ...runOpts, ...(writer === null ? {} : { trace: writer }), progress, building: made }, signal);
-            try {
-              (writer as TraceWriter | null)?.close();
-            } catch (e) {
-              traceFails(tracePath as string, e, err);
-            }
-            return r;
-          } catch (e) {
-            (writer as TraceWriter | null)?.abort();
-            if (e instanceof RunInterrupted && short !== null) {
+              return wantsThread(loaded) ? await runInThread(spec, packageVersion(), hooks, interrupted) : await executeRun(loaded, spec, hooks, interrupted);
+            } finally {
               bar.done();
-              err(shortOfMemoryText('run', short, `${Math.floor(100 * reached)}%`));
-              if (flags.trace !== undefined) err(`  No trace was written to ${flags.trace}.\n`);
-              exitWith(EXIT_OUT_OF_MEMORY, 'outOfMemory');
             }
-            if (e instanceof RunInterrupted) {
-              bar.done();
-              err(`portsim run: interrupted at ${Math.floor(100 * reached)}%; ${flags.trace === undefined ? 'nothing was kept' : `no trace was written to ${flags.trace}`}\n`);
-              exitWith(EXIT_INTERRUPTED, 'interrupted');
-            }
-            throw e;
-          } finally {
-            unwatch();
-            bar.done();
+          }),
+        );
+        if (outcome.kind === 'trace-failed') traceFails(tracePath as string, outcome.code, err);
+        if (outcome.kind === 'stopped') {
+          const at = `${Math.floor(100 * Math.max(reached, outcome.reached))}%`;
+          if (outcome.short !== null) {
+            err(shortOfMemoryText('run', outcome.short, at));
+            if (flags.trace !== undefined) err(`  No trace was written to ${flags.trace}.\n`);
+            exitWith(EXIT_OUT_OF_MEMORY, 'outOfMemory');
           }
-        }));
-        for (const wng of result.world.warnings) {
+          err(`portsim run: interrupted at ${at}; ${flags.trace === undefined ? 'nothing was kept' : `no trace was written to ${flags.trace}`}\n`);
+          exitWith(EXIT_INTERRUPTED, 'interrupted');
+        }
+        const result = outcome;
+        for (const wng of result.warnings) {
           const at = locate(loaded, wng.path);
           err(`${at.file}:${at.line}:${at.column}: warning: ${wng.message}\n`);
         }

@@ -63,6 +63,7 @@ export { type BlockMeta, kindBit, kindMask, type KeyframeRef, type TraceIndex } 
 export {
   DEFAULT_BLOCK_SIZE,
   DEFAULT_KEYFRAME_EVERY,
+  partialPath,
   type TraceLayout,
   TraceWriter,
   type TraceWriterOptions,

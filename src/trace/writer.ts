@@ -71,6 +71,14 @@ export interface TraceWritten {
   bytes: number;
 }
 
+/**
+ * Where a trace for `path` is written until it is closed: beside it, hidden, named after this
+ * process. Whoever must clean up after a run that died without `abort()` finds it here.
+ */
+export function partialPath(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+}
+
 /** Default records per block. */
 export const DEFAULT_BLOCK_SIZE = 4096;
 
@@ -122,7 +130,7 @@ export class TraceWriter {
     this.builder = new TraceIndexBuilder(blockSize, keyframeEvery);
     this.compress = options.compress ?? true;
     this.threaded = this.compress && (options.thread ?? true) && existsSync(fileURLToPath(WORKER_URL));
-    this.temp = join(dirname(path), `.${basename(path)}.${process.pid}.partial`);
+    this.temp = partialPath(path);
     this.fd = openSync(this.temp, 'w');
     this.guard(() => {
       this.put(preamble());

@@ -29,7 +29,7 @@ export { MAX_SEEDS, seedList } from './seeds.js';
 export { parsePath, type ParsedPath, resolvePath, SetPathError, setAt } from './set-path.js';
 export { MAX_RANGE_VALUES, parseValues, type SetValue, SetValueError } from './set-values.js';
 export { incompleteBeta, tCdf, tQuantile } from './student-t.js';
-export { JobError } from './worker-protocol.js';
+export { deserializeError, JobError, type SerializedError, serializeError } from './worker-protocol.js';
 export { csvField, csvLine, parseCsv } from './csv.js';
 export { frontier, frontierChart, type TradeOff } from './frontier.js';
 export { formatFor, jsonRow, openRowFile, type RowFile, RowFileError, type RowFormat, SWEEP_FILE_VERSION } from './row-file.js';
