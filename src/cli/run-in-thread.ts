@@ -15,11 +15,10 @@
 import { existsSync, rmSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/index.js';
 import { partialPath } from '../trace/index.js';
-import { deserializeError, type SerializedError, workerHeapMb } from '../whatif/index.js';
+import { deserializeError, ownHeapMb, type SerializedError, workerHeapMb } from '../whatif/index.js';
 import type { RunHooks, RunOutcome, RunSpec } from './run-execution.js';
 
 /** What the thread starts with. */
@@ -82,11 +81,6 @@ export function runHeapMb(explicit: boolean, own: number, machine = totalmem()):
 export function heapSizeGiven(execArgv = process.execArgv, nodeOptions = process.env['NODE_OPTIONS'] ?? ''): boolean {
   const given = (s: string): boolean => /^--max[-_]old[-_]space[-_]size(=|$)/.test(s);
   return execArgv.some(given) || nodeOptions.split(/\s+/).some(given);
-}
-
-// This thread's old generation: V8's limit less the young generation's 48 MiB (node 20).
-function ownHeapMb(): number {
-  return Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) - 48;
 }
 
 /**

@@ -24,7 +24,7 @@ export { type Figure, type FigureKey, FIGURES, type Figures, figuresOf, legitHar
 export { type Assignment, AssignmentError, gridOf, loadPoint, MAX_RUNS, parseAssignment, pointProblemLine, pointProblemLines, type Setting } from './grid.js';
 export { CONFIDENCE, type Estimate, estimate, pairedDifference } from './interval.js';
 export { type JobResult, type RunJob, runJob, type ScenarioCache, ScenarioChangedError } from './job.js';
-export { defaultWorkers, type PoolOptions, type PoolOutcome, runJobs, WorkerOutOfMemory, workerHeapMb, workersAvailable } from './pool.js';
+export { defaultWorkers, ownHeapMb, type PoolOptions, type PoolOutcome, runJobs, WorkerOutOfMemory, workerHeapMb, workersAvailable } from './pool.js';
 export { MAX_SEEDS, seedList } from './seeds.js';
 export { parsePath, type ParsedPath, resolvePath, SetPathError, setAt } from './set-path.js';
 export { MAX_RANGE_VALUES, parseValues, type SetValue, SetValueError } from './set-values.js';

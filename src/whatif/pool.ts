@@ -55,8 +55,8 @@ export function workerHeapMb(workers: number, machine = totalmem(), own = ownHea
   return Math.max(own, Math.floor((0.75 * machine) / Math.max(1, workers) / 2 ** 20));
 }
 
-// This thread's old generation: V8's limit less the young generation's 48 MiB (node 20).
-function ownHeapMb(): number {
+/** This thread's old generation (MiB): V8's limit less the young generation's 48 MiB (node 20). */
+export function ownHeapMb(): number {
   return Math.floor(getHeapStatistics().heap_size_limit / 2 ** 20) - 48;
 }
 
