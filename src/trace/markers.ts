@@ -29,36 +29,53 @@ export class MarkerCollector {
 
   /** Looks at the record at position `index`. */
   observe(e: TraceEvent, index: number): void {
-    const m = markerFor(e);
-    if (m === undefined) return;
-    const [kind, label] = m;
+    const kind = markerKind(e);
+    if (kind === undefined) return;
     if (kind.startsWith('first-')) {
       if (this.seen.has(kind)) return;
       this.seen.add(kind);
     }
-    this.markers.push({ kind, t: e.t, index, label });
+    // The label is written only for a marker kept: a run's millionth timeout needs none.
+    this.markers.push({ kind, t: e.t, index, label: markerLabel(e) });
   }
 }
 
-function markerFor(e: TraceEvent): [MarkerKind, string] | undefined {
+function markerKind(e: TraceEvent): MarkerKind | undefined {
   switch (e.kind) {
     case 'change':
-      return ['change', e.text];
     case 'caption':
-      return ['caption', e.text];
     case 'question':
-      return ['question', e.prompt];
+      return e.kind;
     case 'packet':
-      return e.flags.startsWith('R') ? ['first-reset', `first RST: ${e.src}:${e.sport} → ${e.dst}${e.from === 'isp' ? ', forged by the ISP' : ''}`] : undefined;
+      return e.flags.startsWith('R') ? 'first-reset' : undefined;
     case 'connect':
-      if (e.outcome === 'reset') return ['first-reset', `first reset: ${e.client} → ${e.server}:${e.port}`];
-      if (e.outcome === 'timed-out') return ['first-timeout', `first timeout: ${e.client} → ${e.server}:${e.port}`];
-      return undefined;
+      return e.outcome === 'reset' ? 'first-reset' : e.outcome === 'timed-out' ? 'first-timeout' : undefined;
     case 'message':
-      return e.stage === 'bounced' ? ['first-bounce', `first bounce: message ${e.msg} from ${e.client}`] : undefined;
+      return e.stage === 'bounced' ? 'first-bounce' : undefined;
     case 'expectation':
-      return e.ok ? undefined : ['expectation', `expectation failed: ${e.name}`];
+      return e.ok ? undefined : 'expectation';
     default:
       return undefined;
+  }
+}
+
+/** What a marker of `e` says (`e` being one that `markerKind` marks). */
+function markerLabel(e: TraceEvent): string {
+  switch (e.kind) {
+    case 'change':
+    case 'caption':
+      return e.text;
+    case 'question':
+      return e.prompt;
+    case 'packet':
+      return `first RST: ${e.src}:${e.sport} → ${e.dst}${e.from === 'isp' ? ', forged by the ISP' : ''}`;
+    case 'connect':
+      return `${e.outcome === 'reset' ? 'first reset' : 'first timeout'}: ${e.client} → ${e.server}:${e.port}`;
+    case 'message':
+      return `first bounce: message ${e.msg} from ${e.client}`;
+    case 'expectation':
+      return `expectation failed: ${e.name}`;
+    default:
+      return '';
   }
 }

@@ -30,7 +30,7 @@ export interface Series {
 export class SeriesBuilder {
   private bucket: Seconds;
   private readonly values: Record<SeriesName, number[]> = { delivered: [], deferred: [], bounced: [], queued: [] };
-  private last: Record<SeriesName, number> = { delivered: 0, deferred: 0, bounced: 0, queued: 0 };
+  private readonly last: Record<SeriesName, number> = { delivered: 0, deferred: 0, bounced: 0, queued: 0 };
 
   /**
    * @param capacity most buckets kept (even, ≥ 2).
@@ -56,7 +56,12 @@ export class SeriesBuilder {
 
   /** Records the state after a record at the time last passed to `advance`. */
   record(s: AggregateState): void {
-    this.last = { delivered: s.totals.delivered, deferred: s.totals.deferred, bounced: s.totals.bounced, queued: s.totals.queued };
+    // In place: it is called for every record, and `advance` copies the numbers out.
+    const last = this.last;
+    last.delivered = s.totals.delivered;
+    last.deferred = s.totals.deferred;
+    last.bounced = s.totals.bounced;
+    last.queued = s.totals.queued;
   }
 
   private widen(): void {
