@@ -7,7 +7,7 @@
 import type { Address } from './address.js';
 import type { Host } from './host.js';
 import type { Isp } from './isp.js';
-import { Pipe } from './latency.js';
+import type { Pipe } from './latency.js';
 import type { ContractTerms, LineClass } from './line-class.js';
 
 /** One subscriber's line. Created by `Isp.subscribe`; ends when its host moves away. */
@@ -38,8 +38,8 @@ export class AccessLine {
     readonly host: Host,
     readonly address: Address,
   ) {
-    this.up = new Pipe(lineClass.latency);
-    this.down = new Pipe(lineClass.latency);
+    this.up = isp.network.pipeOf(lineClass.latency);
+    this.down = isp.network.pipeOf(lineClass.latency);
     this.contract = lineClass.contract;
   }
 

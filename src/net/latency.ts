@@ -48,7 +48,8 @@ export function toLatency(latency: Latency | number): Latency {
 
 /**
  * One direction of a link: draws a delay per packet and keeps arrivals in sending order.
- * Holds one number of state, so a million lines cost a million numbers.
+ * Holds one number of state, so a million lines cost a million numbers; lines whose delay
+ * never varies share one (`Network.pipeOf`).
  */
 export class Pipe {
   private lastArrival = 0;

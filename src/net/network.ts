@@ -32,7 +32,7 @@ import { DirectRoute } from './direct-route.js';
 import { Dns } from './dns.js';
 import { Host, type HostSpec } from './host.js';
 import { type AttachOptions, Isp, type IspSpec } from './isp.js';
-import { Pipe } from './latency.js';
+import { type Latency, Pipe } from './latency.js';
 import type { LineClass } from './line-class.js';
 import type { NetEvent, NetObserver } from './net-event.js';
 import type { Packet } from './packet.js';
@@ -74,6 +74,7 @@ export class Network {
   /** Path delays between ISPs. */
   readonly core = new Core();
   private readonly streams: RandomStreams;
+  private readonly sharedPipes = new Map<Latency, Pipe>();
   private readonly ispList: Isp[] = [];
   private readonly ispsByName = new Map<string, Isp>();
   private readonly hostsByName = new Map<string, Host>();
@@ -153,6 +154,19 @@ export class Network {
    */
   get addressing(): number {
     return this.addressChanges;
+  }
+
+  /**
+   * A pipe with `latency`: for a delay that never varies, the one pipe of this network that
+   * every link with that latency shares (its arrivals, now plus the delay, come in order by
+   * themselves, so it keeps the same state for every user: a million lines need no million
+   * pipes); otherwise a pipe of its own.
+   */
+  pipeOf(latency: Latency): Pipe {
+    if (latency.fixed === undefined) return new Pipe(latency);
+    let p = this.sharedPipes.get(latency);
+    if (p === undefined) this.sharedPipes.set(latency, (p = new Pipe(latency)));
+    return p;
   }
 
   /** A new flow id, for traces: every connection and socket has one. */

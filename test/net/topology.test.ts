@@ -62,6 +62,24 @@ describe('latency', () => {
     }
   });
 
+  it('shares one pipe between the lines of a class whose delay never varies, and gives a drawn delay a pipe per line', () => {
+    const { net, access } = makeWorld();
+    const a = access.subscribe(net.addHost({ name: 'a' }), LINE_CLASSES.consumerAdsl);
+    const b = access.subscribe(net.addHost({ name: 'b' }), LINE_CLASSES.consumerAdsl);
+    expect(LINE_CLASSES.consumerAdsl.latency.fixed).toBeGreaterThan(0);
+    expect(b.up).toBe(a.up);
+    expect(b.down).toBe(a.up);
+    // Its arrivals are each packet's own: now plus the delay, whoever sent before.
+    const d = LINE_CLASSES.consumerAdsl.latency.fixed as number;
+    expect(a.up.arrival(5)).toBe(5 + d);
+    expect(b.up.arrival(5)).toBe(5 + d);
+    expect(b.down.arrival(7)).toBe(7 + d);
+    const drawn = lognormalLatency(net.stream('drawn'), 0.04, 1);
+    expect(net.pipeOf(drawn)).not.toBe(net.pipeOf(drawn));
+    // Another network, another run: pipes are never shared between them.
+    expect(makeWorld().net.pipeOf(LINE_CLASSES.consumerAdsl.latency)).not.toBe(a.up);
+  });
+
   it('gives the same packets at the same times for the same seed, and different ones for another seed', () => {
     const trace = (seed: number): string[] => {
       const { sim, net, access, hosting, client, server } = makeWorld('linux', seed);
