@@ -122,6 +122,8 @@ function ruleText(r: RuleSpecInput): string {
 
 const SMTP_PORTS = new Set([25, 465, 587, 2525]);
 
+type MessageRecord = Extract<TraceEvent, { kind: 'message' }>;
+
 // The texts of replies and causes in records, made once per reply (a throttle gives the same
 // reply all day) rather than once per record.
 const replyTexts = new WeakMap<SmtpReply, string>();
@@ -222,21 +224,29 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       emit({ kind: 'caption', t: now(), text: c.text });
     }
   };
-  const stage = (life: MessageLife, st: MessageStage, extra: Partial<Extract<TraceEvent, { kind: 'message' }>> = {}): void => {
+  // A message's step as a record, made whole here and filled in by its caller: no object is
+  // made for the fields of an attempt only to be copied into the record.
+  const stepRecord = (life: MessageLife, st: MessageStage): MessageRecord => {
     const m = life.message;
-    if (trace === undefined) return;
     // The client's own name, made once when the world was built, rather than a new one a record.
     const id = world.groups.get(m.group)?.clients[m.client]?.id ?? `${m.group}/${m.client}`;
-    emit({ kind: 'message', t: now(), msg: m.id, group: m.group, client: id, cls: m.cls, stage: st, ...extra });
+    return { kind: 'message', t: now(), msg: m.id, group: m.group, client: id, cls: m.cls, stage: st };
   };
-  const attemptFields = (a: Attempt): Partial<Extract<TraceEvent, { kind: 'message' }>> => ({
-    by: a.by,
-    server: a.server,
-    port: a.port,
-    ...(a.cause?.kind === 'reply' ? { reply: replyText(a.cause.reply) } : {}),
-    ...(a.cause === undefined ? {} : { cause: a.suspended === true ? suspendedText(a.cause) : causeTextOf(a.cause) }),
-    ...(a.flow === undefined ? {} : { flow: a.flow }),
-  });
+  const stage = (life: MessageLife, st: MessageStage): void => {
+    if (trace !== undefined) emit(stepRecord(life, st));
+  };
+  const withAttempt = (r: MessageRecord, a: Attempt): MessageRecord => {
+    r.by = a.by;
+    r.server = a.server;
+    r.port = a.port;
+    const cause = a.cause;
+    if (cause !== undefined) {
+      if (cause.kind === 'reply') r.reply = replyText(cause.reply);
+      r.cause = a.suspended === true ? suspendedText(cause) : causeTextOf(cause);
+    }
+    if (a.flow !== undefined) r.flow = a.flow;
+    return r;
+  };
 
   // Firewall verdicts by flow, to name the rule behind a failed connection. A flow's entry
   // goes once the attempt that used the flow is reported, unless the messages are kept.
@@ -294,7 +304,11 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
         l.userErrors[result.error]++;
       }
       if (result.ok) {
-        if (trace !== undefined) stage(life, 'accepted', { ...attemptFields(result.attempt), by: 'client' });
+        if (trace !== undefined) {
+          const r = withAttempt(stepRecord(life, 'accepted'), result.attempt);
+          r.by = 'client';
+          emit(r);
+        }
         consumed(result.flow, life);
         return;
       }
@@ -308,7 +322,14 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       a.add(client.index);
       const rule = blockedBy.get(result.flow);
       consumed(result.flow, life);
-      stage(life, 'failed', { ...(result.attempt === null ? {} : attemptFields(result.attempt)), by: 'client', cause: result.shown, ...(rule === undefined ? {} : { rule }) });
+      if (trace !== undefined) {
+        const r = stepRecord(life, 'failed');
+        if (result.attempt !== null) withAttempt(r, result.attempt);
+        r.by = 'client';
+        r.cause = result.shown;
+        if (rule !== undefined) r.rule = rule;
+        emit(r);
+      }
       emit({ kind: 'user', t: now(), group: client.group, client: client.id, what: 'error', detail: result.shown });
       onFirst(result.error, client.group, result.attempt?.server);
     },
@@ -342,18 +363,35 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       consumed(attempt.flow, life);
       // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
       const st = attempt.result === 'accepted' ? 'accepted' : attempt.result === 'deferred' ? 'deferred' : 'attempt';
-      if (trace !== undefined) stage(life, st, { ...attemptFields(attempt), ...(rule === undefined ? {} : { rule }) });
+      if (trace !== undefined) {
+        const r = withAttempt(stepRecord(life, st), attempt);
+        if (rule !== undefined) r.rule = rule;
+        emit(r);
+      }
     },
     delivered(life, server) {
-      stage(life, 'delivered', { server });
+      if (trace !== undefined) {
+        const r = stepRecord(life, 'delivered');
+        r.server = server;
+        emit(r);
+      }
       onFirst('delivered', life.message.group, server);
     },
     bounced(life, by) {
-      stage(life, 'bounced', { by, cause: causeText(life.lastCause()) });
+      if (trace !== undefined) {
+        const r = stepRecord(life, 'bounced');
+        r.by = by;
+        r.cause = causeText(life.lastCause());
+        emit(r);
+      }
       onFirst('bounced', life.message.group, by);
     },
     delayWarning(life, by) {
-      stage(life, 'warned', { by });
+      if (trace !== undefined) {
+        const r = stepRecord(life, 'warned');
+        r.by = by;
+        emit(r);
+      }
     },
     serverDecision(server, what) {
       emit({ kind: 'server', t: now(), server, what });
