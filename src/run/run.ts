@@ -354,11 +354,12 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     relayAttempt(life, attempt) {
       // A suspended attempt made no connection: the rule, if any, is the one that blocked the
       // attempt that found its destination dead, the last that MTA made to that server.
-      const path = `${attempt.by}>${attempt.server}:${attempt.port}`;
-      const rule = attempt.suspended === true ? relayRule.get(path) : attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
+      // The path's key is made only when there is something to look up, note or forget.
+      const path = (): string => `${attempt.by}>${attempt.server}:${attempt.port}`;
+      const rule = attempt.suspended === true ? relayRule.get(path()) : attempt.flow === undefined ? undefined : blockedBy.get(attempt.flow);
       if (attempt.suspended !== true) {
-        if (rule === undefined) relayRule.delete(path);
-        else relayRule.set(path, rule);
+        if (rule !== undefined) relayRule.set(path(), rule);
+        else if (relayRule.size > 0) relayRule.delete(path());
       }
       consumed(attempt.flow, life);
       // A permanent refusal is recorded as an attempt: the bounce that follows is the message's end.
