@@ -394,6 +394,8 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     const reputation = buildReputation(spec, i, isps, net);
     const needsTls = spec.listen.some((l) => l.tls !== 'none');
     const forward = new Map(Object.entries(spec.forward).map(([k, v]) => [k.toLowerCase(), v]));
+    // The domains it delivers to itself, as the recipients' domains are compared: lower case.
+    const ownDomains = new Set(spec.domains.map((d) => d.toLowerCase()));
     const domains = [...spec.domains.map((d) => d.toLowerCase()), ...[...forward.keys()].map((k) => (k.includes('@') ? domainOf(k) : k))];
     const config: SmtpServerConfig = {
       name: spec.name,
@@ -414,16 +416,17 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
         const life = lifeOf(message);
         if (life === undefined || life.fate !== 'queued') return;
         const rcpt = (life.envelope.to[0] ?? '').toLowerCase();
-        const route = forward.get(rcpt) ?? forward.get(domainOf(rcpt));
+        const domain = domainOf(rcpt);
+        const route = forward.size === 0 ? undefined : (forward.get(rcpt) ?? forward.get(domain));
         if (route !== undefined) {
           // Same sender, same message, a new recipient: the forwarder's own IP now sends it.
           life.envelope = { ...life.envelope, to: [route] };
           mta.send(life, domainOf(route));
-        } else if (spec.domains.map((d) => d.toLowerCase()).includes(domainOf(rcpt))) {
+        } else if (ownDomains.has(domain)) {
           life.end('delivered', sim.now);
           observer.delivered(life, spec.name);
           forget(life);
-        } else mta.send(life, domainOf(rcpt));
+        } else mta.send(life, domain);
       },
     };
     const smtp = new SmtpServer(host, config);
