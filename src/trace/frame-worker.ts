@@ -6,10 +6,9 @@
  *
  * @module
  */
-import { writeSync } from 'node:fs';
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
-import { frameHead } from './frame.js';
+import { blockPayload, frameHead, writeAll } from './frame.js';
 import { type FrameReply, type FrameWorkerData, type FrameJob, SLOT_BUSY, SLOT_DONE, SLOT_FAILED, SLOT_STOP } from './frame-thread.js';
 
 function main(data: FrameWorkerData, port: MessagePort): void {
@@ -17,8 +16,7 @@ function main(data: FrameWorkerData, port: MessagePort): void {
   const offsets: number[] = [];
   let offset = data.offset;
   const put = (bytes: Uint8Array): void => {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(data.fd, bytes, done, bytes.length - done);
+    writeAll(data.fd, bytes);
     offset += bytes.length;
   };
   (parentPort as MessagePort).on('message', (job: FrameJob | 'end') => {
@@ -34,12 +32,7 @@ function main(data: FrameWorkerData, port: MessagePort): void {
     try {
       if (Atomics.load(counters, SLOT_STOP) === 0 && Atomics.load(counters, SLOT_FAILED) === 0) {
         const body = deflateRawSync(job.raw);
-        let payload: Uint8Array = body;
-        if (job.lead >= 0) {
-          payload = new Uint8Array(1 + body.length);
-          payload[0] = job.lead;
-          payload.set(body, 1);
-        }
+        const payload = job.lead >= 0 ? blockPayload(job.lead, body) : body;
         offsets.push(offset);
         put(frameHead(job.type, payload));
         put(payload);

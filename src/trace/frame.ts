@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 
 /** The first 8 bytes of every trace: a high byte and CR LF catch text-mode mangling. */
@@ -68,6 +69,20 @@ export function frameHead(type: FrameTypeByte, payload: Uint8Array): Uint8Array 
   v.setUint32(1, payload.length, true);
   v.setUint32(5, crc32(payload), true);
   return b;
+}
+
+/** A block frame's payload: its codec byte (`BlockCodec`), then the block's (deflated) bytes. */
+export function blockPayload(codec: number, body: Uint8Array): Uint8Array {
+  const payload = new Uint8Array(1 + body.length);
+  payload[0] = codec;
+  payload.set(body, 1);
+  return payload;
+}
+
+/** Writes all of `bytes` at the current position of the file `fd`. */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** The trailer pointing at the index frame. */

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
@@ -23,7 +23,7 @@ import { deflateRawSync } from 'node:zlib';
 import { BlockEncoder, toMicros } from './block-codec.js';
 import type { AggregateState } from './aggregate.js';
 import type { TraceEvent } from './event.js';
-import { BlockCodec, FrameType, type FrameTypeByte, frameHead, preamble, trailer } from './frame.js';
+import { BlockCodec, blockPayload, FrameType, type FrameTypeByte, frameHead, preamble, trailer, writeAll } from './frame.js';
 import { type FrameJob, type FrameReply, type FrameWorkerData, SHARED_BYTES, SLOT_BUSY, SLOT_DONE, SLOT_FAILED, SLOT_STOP } from './frame-thread.js';
 import type { TraceHeader } from './header.js';
 import { indexToBytes, TraceIndexBuilder } from './trace-index.js';
@@ -258,10 +258,7 @@ export class TraceWriter {
       this.builder.lastKeyframe().offset = this.offset;
       this.frame(FrameType.Keyframe, deflateRawSync(TEXT.encode(JSON.stringify(keyframe))));
     }
-    const body = this.compress ? deflateRawSync(raw) : raw;
-    const payload = new Uint8Array(1 + body.length);
-    payload[0] = this.compress ? BlockCodec.Deflate : BlockCodec.Stored;
-    payload.set(body, 1);
+    const payload = this.compress ? blockPayload(BlockCodec.Deflate, deflateRawSync(raw)) : blockPayload(BlockCodec.Stored, raw);
     const at = this.offset;
     this.frame(FrameType.Block, payload);
     this.builder.endBlock(at);
@@ -330,8 +327,7 @@ export class TraceWriter {
   }
 
   private put(bytes: Uint8Array): void {
-    let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd as number, bytes, done, bytes.length - done);
+    writeAll(this.fd as number, bytes);
     this.offset += bytes.length;
   }
 }
