@@ -17,8 +17,8 @@ import { shortOfMemoryText } from '../src/cli/memory.js';
 import { progressBar } from '../src/cli/progress-bar.js';
 import { packageVersion } from '../src/cli/package-root.js';
 import { loadOrExit, runOrExitAsync } from '../src/cli/run.js';
-import { executeRun, type RunSpec } from '../src/cli/run-execution.js';
-import { runInThread, wantsThread } from '../src/cli/run-in-thread.js';
+import type { RunSpec } from '../src/cli/run-execution.js';
+import { runPlaced } from '../src/cli/run-in-thread.js';
 import { setEngineVersion } from '../src/run/index.js';
 import { locate } from '../src/scenario/index.js';
 
@@ -83,7 +83,7 @@ export async function benchScenario(file: string, options: ScenarioBenchOptions)
     const never = new AbortController().signal;
     const outcome = await runOrExitAsync(loaded, options.err, async () => {
       try {
-        return wantsThread(loaded) ? await runInThread(spec, packageVersion(), { progress: bar.update }, never) : await executeRun(loaded, spec, { progress: bar.update }, never);
+        return await runPlaced(loaded, spec, packageVersion(), { progress: bar.update }, never);
       } finally {
         bar.done();
       }

@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import type { LoadedScenario } from '../scenario/index.js';
 import { partialPath } from '../trace/index.js';
 import { deserializeError, ownHeapMb, type SerializedError, workerHeapMb } from '../whatif/index.js';
-import type { RunHooks, RunOutcome, RunSpec } from './run-execution.js';
+import { executeRun, type RunHooks, type RunOutcome, type RunSpec } from './run-execution.js';
 
 /** What the thread starts with. */
 export interface RunThreadData {
@@ -60,6 +60,14 @@ export function wantsThread(loaded: LoadedScenario, available = runThreadAvailab
     clients = Math.max(clients, n);
   }
   return available && clients >= THREAD_FROM_CLIENTS;
+}
+
+/**
+ * Runs `spec` where it fits: in a thread of its own for a large population (`wantsThread`),
+ * in this thread otherwise. The outcome is the same either way.
+ */
+export function runPlaced(loaded: LoadedScenario, spec: RunSpec, engineVersion: string, hooks: RunHooks, stop: AbortSignal): Promise<RunOutcome> {
+  return wantsThread(loaded) ? runInThread(spec, engineVersion, hooks, stop) : executeRun(loaded, spec, hooks, stop);
 }
 
 /** The young generation that a run's thread gets at most (MiB): three semi-spaces of 64 MiB. */

@@ -22,8 +22,8 @@ import { withInterrupt } from './interrupt.js';
 import { shortOfMemoryText } from './memory.js';
 import { packageVersion } from './package-root.js';
 import { type ProgressBar, progressBar } from './progress-bar.js';
-import { executeRun, type RunHooks, type RunSpec } from './run-execution.js';
-import { runInThread, wantsThread } from './run-in-thread.js';
+import type { RunHooks, RunSpec } from './run-execution.js';
+import { runPlaced } from './run-in-thread.js';
 
 /** Exit code of a run whose expectations failed. */
 export const EXIT_EXPECTATIONS = 1;
@@ -188,7 +188,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
         const outcome = await runOrExitAsync(loaded, err, () =>
           withInterrupt(async (interrupted) => {
             try {
-              return wantsThread(loaded) ? await runInThread(spec, packageVersion(), hooks, interrupted) : await executeRun(loaded, spec, hooks, interrupted);
+              return await runPlaced(loaded, spec, packageVersion(), hooks, interrupted);
             } finally {
               bar.done();
             }
