@@ -31,7 +31,7 @@ export function progressBar(write: (s: string) => void, enabled: boolean, clock:
       const width = 30;
       const full = Math.round(Math.min(1, f) * width);
       const eta = (elapsed / f) * (1 - f);
-      write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%  ETA ${formatDuration(Math.round(eta))}${note === undefined ? '' : `  ${note}`}   `);
+      write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}%  ETA ${formatDuration(Math.round(eta))}${note === undefined ? '' : `  ${note}`}   `);
     },
     done() {
       if (shown) write('\r\u001b[K');
