@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { hrtime, resourceUsage } from 'node:process';
 import { EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from '../src/cli/cli-exit.js';
 import { shortOfMemoryText } from '../src/cli/memory.js';
-import { progressBar } from '../src/cli/progress-bar.js';
+import { percentDone, progressBar } from '../src/cli/progress-bar.js';
 import { packageVersion } from '../src/cli/package-root.js';
 import { loadOrExit, runOrExitAsync } from '../src/cli/run.js';
 import type { RunSpec } from '../src/cli/run-execution.js';
@@ -93,7 +93,7 @@ export async function benchScenario(file: string, options: ScenarioBenchOptions)
       exitWith(EXIT_INVALID, 'cannotWrite');
     }
     if (outcome.kind === 'stopped') {
-      options.err(shortOfMemoryText('bench', outcome.short ?? { used: 0, limit: 0 }, `${Math.floor(100 * outcome.reached)}%`));
+      options.err(shortOfMemoryText('bench', outcome.short ?? { used: 0, limit: 0 }, `${percentDone(outcome.reached)}%`));
       exitWith(EXIT_OUT_OF_MEMORY, 'outOfMemory');
     }
     const wallSeconds = Number(hrtime.bigint() - t0) / 1e9;

@@ -31,10 +31,15 @@ export function progressBar(write: (s: string) => void, enabled: boolean, clock:
       const width = 30;
       const full = Math.round(Math.min(1, f) * width);
       const eta = (elapsed / f) * (1 - f);
-      write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${String(Math.floor(f * 100)).padStart(3)}%  ETA ${formatDuration(Math.round(eta))}${note === undefined ? '' : `  ${note}`}   `);
+      write(`\r[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${String(percentDone(f)).padStart(3)}%  ETA ${formatDuration(Math.round(eta))}${note === undefined ? '' : `  ${note}`}   `);
     },
     done() {
       if (shown) write('\r\u001b[K');
     },
   };
+}
+
+/** Whole percent of `fraction` done, rounded down (0.29 is 29 %, not the 28 of 100 × 0.29 in floating point). */
+export function percentDone(fraction: number): number {
+  return Math.floor(fraction * 100 + 1e-9);
 }

@@ -21,7 +21,7 @@ import { EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from './
 import { withInterrupt } from './interrupt.js';
 import { shortOfMemoryText } from './memory.js';
 import { packageVersion } from './package-root.js';
-import { type ProgressBar, progressBar } from './progress-bar.js';
+import { percentDone, type ProgressBar, progressBar } from './progress-bar.js';
 import type { RunHooks, RunSpec } from './run-execution.js';
 import { runPlaced } from './run-in-thread.js';
 
@@ -196,7 +196,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
         );
         if (outcome.kind === 'trace-failed') traceFails(tracePath as string, outcome.code, err);
         if (outcome.kind === 'stopped') {
-          const at = `${Math.floor(100 * Math.max(reached, outcome.reached))}%`;
+          const at = `${percentDone(Math.max(reached, outcome.reached))}%`;
           if (outcome.short !== null) {
             err(shortOfMemoryText('run', outcome.short, at));
             if (flags.trace !== undefined) err(`  No trace was written to ${flags.trace}.\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { progressBar } from '../../src/cli/progress-bar.js';
+import { percentDone, progressBar } from '../../src/cli/progress-bar.js';
 import { runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
 
@@ -38,5 +38,14 @@ describe('building a world', () => {
     expect(seen.every(([, total]) => total === 10_000)).toBe(true);
     expect(seen.at(-1)).toEqual([10_000, 10_000]);
     expect(seen.map(([made]) => made)).toEqual([...seen.map(([made]) => made)].sort((a, b) => a - b));
+  });
+});
+
+describe('percent done', () => {
+  it('is rounded down, as the bar and the interrupted message both show it, without floating-point slips', () => {
+    expect(percentDone(0.29)).toBe(29);
+    expect(percentDone(0.036)).toBe(3);
+    expect(percentDone(0.999)).toBe(99);
+    expect(percentDone(1)).toBe(100);
   });
 });
