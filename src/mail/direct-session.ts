@@ -35,7 +35,7 @@ import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerH
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
 import { Replies, type SmtpReply } from './reply.js';
 import type { ClientSettings, CommandTimeouts, SessionResult, SessionTarget } from './smtp-client.js';
-import { type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
+import { readsAsItself, type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
 import { commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
 
 /**
@@ -106,9 +106,50 @@ class Refused {
   ) {}
 }
 
+/**
+ * Where a direct session stands: when the client has the latest reply and sends its next
+ * command (`t`), and when that command reaches the server (`at`). One object per session
+ * instead of a closure per step.
+ */
+class Exchange {
+  t: number;
+  at = 0;
+
+  constructor(
+    private readonly server: SmtpServer,
+    private readonly session: ServerSession,
+    private readonly route: Plan['route'],
+    greetedAt: number,
+  ) {
+    this.t = greetedAt;
+  }
+
+  /**
+   * Sends `cmd`: true when its answer needs the moment it arrives (`at`), which the session
+   * then waits for before `answered`.
+   */
+  arrives(cmd: SmtpCommand): boolean {
+    this.at = this.route.toServer(this.t);
+    return this.server.answersAtArrival(this.session, cmd);
+  }
+
+  /**
+   * The server's answer to `cmd`, which the client has one path delay later; a reply the
+   * client did not want (`want`: a code, or 0 for any 2xx) fails the session, as the
+   * ordinary client does.
+   */
+  answered(stage: SmtpStage, cmd: SmtpCommand, want: number): ServerAnswer {
+    const a = this.server.answer(this.session, cmd);
+    this.t = this.route.toClient(this.at);
+    const code = a.reply.code;
+    if (want === 0 ? code < 200 || code >= 300 : code !== want) throw new Refused(code >= 500 ? 'rejected' : 'deferred', replyCause(stage, a.reply));
+    return a;
+  }
+}
+
 function* run(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage, plan: Plan): ProcessBody<SessionResult> {
   const sim = host.network.sim;
-  const { server, session, route, start, flow } = plan;
+  const { session, start, flow } = plan;
   const report: ConnectReport = { outcome: 'connected', errno: null, elapsed: plan.connectedAt - start, connectedAfter: plan.connectedAt - start, synsSent: 1 };
   if (settings.onConnect !== undefined && settings.onConnectFailuresOnly !== true) {
     yield sleepUntil(plan.connectedAt);
@@ -119,72 +160,66 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     session.encrypted = true;
     tls = 'implicit';
   }
-  // When the client has the latest reply and sends its next command; when that reaches the server.
-  let t = plan.greetedAt;
-  let at = 0;
-  // Each command goes in two steps, with a wait between them when the answer needs its
-  // moment: `arrives` says whether it does, `answered` takes the answer there and fails the
-  // session, as the ordinary client does, on a reply it did not want.
-  const arrives = (cmd: SmtpCommand): boolean => {
-    at = route.toServer(t);
-    return server.answersAtArrival(session, cmd);
-  };
-  const answered = (stage: SmtpStage, cmd: SmtpCommand, want: number): ServerAnswer => {
-    const a = server.answer(session, cmd);
-    t = route.toClient(at);
-    const code = a.reply.code;
-    if (want === 0 ? code < 200 || code >= 300 : code !== want) throw new Refused(code >= 500 ? 'rejected' : 'deferred', replyCause(stage, a.reply));
-    return a;
-  };
+  // Each command goes in two steps, with a wait between them when the answer needs its moment.
+  const x = new Exchange(plan.server, session, plan.route, plan.greetedAt);
 
   let result: Attempt['result'] = 'accepted';
   let cause: FailureCause | undefined;
   try {
-    const ehlo: SmtpCommand = { verb: 'EHLO', arg: settings.ehloName };
-    if (arrives(ehlo)) yield sleepUntil(at);
-    const offers = answered('ehlo', ehlo, 0);
+    const ehlo = ehloOf(settings.ehloName);
+    if (x.arrives(ehlo)) yield sleepUntil(x.at);
+    const offers = x.answered('ehlo', ehlo, 0);
     if ((settings.tls === 'opportunistic' || settings.tls === 'starttls') && !session.encrypted) {
       if (offersStarttls(offers.lines)) {
-        if (arrives(STARTTLS)) yield sleepUntil(at);
-        answered('starttls', STARTTLS, 220);
+        if (x.arrives(STARTTLS)) yield sleepUntil(x.at);
+        x.answered('starttls', STARTTLS, 220);
         // ClientHello, the server's flight; the client's Finished goes with its next EHLO.
-        t = route.toClient(route.toServer(t));
-        server.secured(session);
+        x.t = plan.route.toClient(plan.route.toServer(x.t));
+        plan.server.secured(session);
         tls = 'starttls';
-        if (arrives(ehlo)) yield sleepUntil(at);
-        answered('ehlo', ehlo, 0);
+        if (x.arrives(ehlo)) yield sleepUntil(x.at);
+        x.answered('ehlo', ehlo, 0);
       } else if (settings.tls === 'starttls') {
         throw new Refused('deferred', { kind: 'tls', error: 'required-but-not-offered' });
       }
     }
     if (settings.auth !== undefined) {
       const auth: SmtpCommand = { verb: 'AUTH', arg: `PLAIN ${Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64')}` };
-      if (arrives(auth)) yield sleepUntil(at);
-      answered('auth', auth, 235);
+      if (x.arrives(auth)) yield sleepUntil(x.at);
+      x.answered('auth', auth, 235);
     }
-    const mail: SmtpCommand = { verb: 'MAIL', arg: `FROM:<${message.from}>` };
-    if (arrives(mail)) yield sleepUntil(at);
-    answered('mail', mail, 0);
+    // The addresses go with the commands as read (`address`): nobody parses what this side wrote.
+    const mail: SmtpCommand = readsAsItself(message.from) ? { verb: 'MAIL', arg: '', address: message.from } : { verb: 'MAIL', arg: `FROM:<${message.from}>` };
+    if (x.arrives(mail)) yield sleepUntil(x.at);
+    x.answered('mail', mail, 0);
     for (const to of message.to) {
-      const rcpt: SmtpCommand = { verb: 'RCPT', arg: `TO:<${to}>` };
-      if (arrives(rcpt)) yield sleepUntil(at);
-      answered('rcpt', rcpt, 0);
+      const rcpt: SmtpCommand = readsAsItself(to) ? { verb: 'RCPT', arg: '', address: to } : { verb: 'RCPT', arg: `TO:<${to}>` };
+      if (x.arrives(rcpt)) yield sleepUntil(x.at);
+      x.answered('rcpt', rcpt, 0);
     }
-    if (arrives(DATA)) yield sleepUntil(at);
-    answered('data', DATA, 354);
+    if (x.arrives(DATA)) yield sleepUntil(x.at);
+    x.answered('data', DATA, 354);
     const dot: SmtpCommand = { verb: '.', arg: '', message };
-    if (arrives(dot)) yield sleepUntil(at);
-    answered('dot', dot, 0);
+    if (x.arrives(dot)) yield sleepUntil(x.at);
+    x.answered('dot', dot, 0);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     result = e.result;
     cause = e.cause;
   }
-  yield sleepUntil(t);
+  yield sleepUntil(x.t);
   const attempt: Attempt = cause === undefined
     ? { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, flow }
     : { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, cause, flow };
   return { attempt, flow, connect: report };
+}
+
+// EHLO with a client's name, one command object per name (an MTA's sessions all say the same).
+let lastEhlo: SmtpCommand = { verb: 'EHLO', arg: '' };
+
+function ehloOf(name: string): SmtpCommand {
+  if (lastEhlo.arg !== name) lastEhlo = { verb: 'EHLO', arg: name };
+  return lastEhlo;
 }
 
 // A failure's cause, one object per reply and stage: a deferred message keeps its last cause

@@ -246,12 +246,12 @@ export class SmtpServer {
       case 'MAIL': {
         const r = this.mail(cmd, s.clientIp, s.listener, s.user);
         if (r !== null) return this.refuse(s, r, r.code === 421 ? 'close' : 'go');
-        s.from = addressIn(cmd.arg);
+        s.from = cmd.address ?? addressIn(cmd.arg);
         return go(Replies.senderOk);
       }
       case 'RCPT': {
         if (s.from === null) return go(Replies.badSequence);
-        const to = addressIn(cmd.arg);
+        const to = cmd.address ?? addressIn(cmd.arg);
         const r = this.rcpt(s.clientIp, s.user, s.from, to);
         if (r !== null) return this.refuse(s, r, 'go');
         s.rcpts.push(to);
@@ -309,7 +309,7 @@ export class SmtpServer {
       case 'RCPT': {
         if (s.from === null) return false;
         if (cfg.reputation !== undefined || cfg.greylist !== undefined) return true;
-        const local = (cfg.localDomains ?? []).includes(domainOf(addressIn(cmd.arg)));
+        const local = (cfg.localDomains ?? []).includes(domainOf(cmd.address ?? addressIn(cmd.arg)));
         return !local && s.user === null && !(cfg.relayFrom?.(s.clientIp) ?? false);
       }
       default:
@@ -358,7 +358,7 @@ export class SmtpServer {
     if (cfg.perIpLimit !== undefined && !cfg.perIpLimit.limit.allows(clientIp, now)) return cfg.perIpLimit.reply(formatAddress(clientIp));
     if (cfg.perUserLimit !== undefined && user !== null && !cfg.perUserLimit.allows(user, now)) return Replies.rateLimited;
     if (cfg.spf !== undefined) {
-      const result = cfg.spf.registry.check(addressIn(cmd.arg), clientIp);
+      const result = cfg.spf.registry.check(cmd.address ?? addressIn(cmd.arg), clientIp);
       if (result === 'fail') {
         cfg.reputation?.lists.reportSpfFail(clientIp, now);
         if (cfg.spf.action === 'reject') return Replies.spfFail(formatAddress(clientIp));
@@ -398,6 +398,14 @@ export class SmtpServer {
     cfg.onAccept?.(message, { client: clientIp, port: listener.port, tls: encrypted, user });
     return Replies.queued(`${cfg.name.split('.')[0]}-${this.nextId++}`);
   }
+}
+
+/**
+ * Whether `address` written as "FROM:<address>" reads back as itself (`addressIn`): no angle
+ * brackets, no white space at either end. A side that writes no text may then hand it over as read.
+ */
+export function readsAsItself(address: string): boolean {
+  return address.indexOf('<') < 0 && address.indexOf('>') < 0 && address.trim() === address;
 }
 
 /** The address inside "FROM:<a@b>" or "TO:<a@b>". */

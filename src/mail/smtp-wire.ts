@@ -21,6 +21,11 @@ export const SMTP = 'smtp';
 export interface SmtpCommand {
   readonly verb: string;
   readonly arg: string;
+  /**
+   * MAIL's or RCPT's address as the server would read it from `arg`, given by a side that
+   * writes no text (a direct session); where given, the server reads it instead of `arg`.
+   */
+  readonly address?: string;
   /** The message itself, riding with the DATA content. */
   readonly message?: unknown;
 }
