@@ -192,7 +192,9 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     const mail: SmtpCommand = readsAsItself(message.from) ? { verb: 'MAIL', arg: '', address: message.from } : { verb: 'MAIL', arg: `FROM:<${message.from}>` };
     if (x.arrives(mail)) yield sleepUntil(x.at);
     x.answered('mail', mail, 0);
-    for (const to of message.to) {
+    const rcpts = message.to;
+    for (let i = 0; i < rcpts.length; i++) {
+      const to = rcpts[i] as string;
       const rcpt: SmtpCommand = readsAsItself(to) ? { verb: 'RCPT', arg: '', address: to } : { verb: 'RCPT', arg: `TO:<${to}>` };
       if (x.arrives(rcpt)) yield sleepUntil(x.at);
       x.answered('rcpt', rcpt, 0);
@@ -238,6 +240,15 @@ const DATA: SmtpCommand = { verb: 'DATA', arg: '' };
 /** Whether EHLO's reply lines offer STARTTLS, read as the ordinary client reads them (`capabilities`). */
 function offersStarttls(lines: readonly string[] | null): boolean {
   if (lines === null) return false;
+  // A server gives the same lines every time (`SmtpServer.capabilities`): each is read once.
+  let offers = offered.get(lines);
+  if (offers === undefined) offered.set(lines, (offers = readsStarttls(lines)));
+  return offers;
+}
+
+const offered = new WeakMap<readonly string[], boolean>();
+
+function readsStarttls(lines: readonly string[]): boolean {
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     const sp = line.indexOf(' ');

@@ -55,6 +55,9 @@ export interface MtaQueueOptions {
   readonly handOff?: boolean;
 }
 
+const WITH_TLS: AttemptOptions = Object.freeze({ tls: true });
+const WITHOUT_TLS: AttemptOptions = Object.freeze({ tls: false });
+
 /** A message in the queue between its attempts: what the next one needs to know. */
 class Queued {
   failures = 0;
@@ -207,7 +210,7 @@ export class MtaQueue {
         holding = false;
         try {
           // The destination may have died while this message waited for a slot.
-          attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, { tls: useTls });
+          attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, useTls ? WITH_TLS : WITHOUT_TLS);
         } finally {
           this.release(slots);
         }

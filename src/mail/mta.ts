@@ -10,7 +10,9 @@ import type { Host, MxRecord } from '../net/index.js';
 import type { Attempt, MessageLife } from './message.js';
 import { MtaQueue } from './mta-queue.js';
 import type { RetryProfile, TlsFallback } from './retry-profile.js';
-import { type ClientSettings, type ClientTls, smtpSession } from './smtp-client.js';
+import { type ClientSettings, type ClientTls, type SessionTarget, smtpSession } from './smtp-client.js';
+
+const NO_MX: readonly MxRecord[] = [];
 
 /** How an MTA sends. */
 export interface MtaConfig {
@@ -46,6 +48,7 @@ export interface MtaConfig {
 export class Mta {
   readonly queue: MtaQueue;
   private readonly settingsByTls = new Map<ClientTls, ClientSettings>();
+  private readonly targets = new Map<string, SessionTarget>();
 
   constructor(
     readonly host: Host,
@@ -85,6 +88,20 @@ export class Mta {
     return settings;
   }
 
+  /**
+   * Where a session with `name` on `port` goes: its address as the DNS has it now, or null
+   * when it has none. The same target object while the address stays the same (a queue's
+   * sessions with one exchanger are millions).
+   */
+  private target(name: string, port: number): SessionTarget | null {
+    const address = this.host.network.dns.resolve(name);
+    if (address === null) return null;
+    const key = port === 25 ? name : `${name}:${port}`;
+    let t = this.targets.get(key);
+    if (t === undefined || t.address !== address) this.targets.set(key, (t = { name, address, port }));
+    return t;
+  }
+
   /** Queues a message for `destination` (the recipients' domain). */
   send(life: MessageLife, destination: string): void {
     this.queue.enqueue(life, destination);
@@ -93,21 +110,19 @@ export class Mta {
   private *attempt(life: MessageLife, destination: string, useTls: boolean): ProcessBody<Attempt> {
     const cfg = this.config;
     const host = this.host;
-    const dns = host.network.dns;
-    const required = cfg.tls === 'starttls' || (cfg.requireTlsFor ?? []).includes(destination);
+    const required = cfg.tls === 'starttls' || (cfg.requireTlsFor !== undefined && cfg.requireTlsFor.includes(destination));
     const tls: ClientTls = required ? 'starttls' : useTls ? (cfg.tls ?? 'opportunistic') : 'none';
     const settings = this.settings(tls);
     const start = host.network.sim.now;
     let last: Attempt | null = null;
     const relay = cfg.relayHost;
-    const mx = relay === undefined ? dns.mx(destination) : [];
+    const mx = relay === undefined ? host.network.dns.mx(destination) : NO_MX;
     const n = relay === undefined ? Math.min(mx.length, cfg.profile.addressesPerAttempt) : 1;
     for (let i = 0; i < n; i++) {
       const name = relay === undefined ? (mx[i] as MxRecord).exchange : relay.name;
-      const port = relay === undefined ? 25 : relay.port;
-      const address = dns.resolve(name);
-      if (address === null) continue;
-      const res = yield* smtpSession(host, { name, address, port }, settings, life.envelope);
+      const target = this.target(name, relay === undefined ? 25 : relay.port);
+      if (target === null) continue;
+      const res = yield* smtpSession(host, target, settings, life.envelope);
       cfg.onAttempt?.(life, res.attempt, res.flow);
       last = res.attempt;
       // A reply from a server ends the attempt (Postfix moves to the next MX only when it

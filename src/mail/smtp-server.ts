@@ -136,6 +136,12 @@ export class SmtpServer {
    */
   readonly reconfiguresAt: number[] = [];
   private ehloFor: SmtpServerConfig | null = null;
+  /** The last client address written out, and how: a throttle refuses one smart host again and again. */
+  private lastIp = -1;
+  private lastIpText = '';
+  /** The start of the queue ids it gives ("mx-17"): the first label of its name, under the config it was read from. */
+  private idsFor: SmtpServerConfig | null = null;
+  private idPrefix = '';
   private readonly ehloAnswers: (ServerAnswer | undefined)[] = [];
 
   constructor(
@@ -355,13 +361,13 @@ export class SmtpServer {
     const cfg = this.config;
     const now = this.sim.now;
     if (listener.authRequired === true && user === null) return Replies.authRequired;
-    if (cfg.perIpLimit !== undefined && !cfg.perIpLimit.limit.allows(clientIp, now)) return cfg.perIpLimit.reply(formatAddress(clientIp));
+    if (cfg.perIpLimit !== undefined && !cfg.perIpLimit.limit.allows(clientIp, now)) return cfg.perIpLimit.reply(this.ipText(clientIp));
     if (cfg.perUserLimit !== undefined && user !== null && !cfg.perUserLimit.allows(user, now)) return Replies.rateLimited;
     if (cfg.spf !== undefined) {
       const result = cfg.spf.registry.check(cmd.address ?? addressIn(cmd.arg), clientIp);
       if (result === 'fail') {
         cfg.reputation?.lists.reportSpfFail(clientIp, now);
-        if (cfg.spf.action === 'reject') return Replies.spfFail(formatAddress(clientIp));
+        if (cfg.spf.action === 'reject') return Replies.spfFail(this.ipText(clientIp));
       }
     }
     return null;
@@ -372,7 +378,7 @@ export class SmtpServer {
     const cfg = this.config;
     const now = this.sim.now;
     const listed = cfg.reputation?.lists.listedOn(clientIp, now) ?? null;
-    if (listed !== null) return Replies.blocklisted(formatAddress(clientIp), listed);
+    if (listed !== null) return Replies.blocklisted(this.ipText(clientIp), listed);
     const local = (cfg.localDomains ?? []).includes(domainOf(to));
     const mayRelay = user !== null || (cfg.relayFrom?.(clientIp) ?? false);
     if (!local && !mayRelay) return Replies.relayDenied;
@@ -396,7 +402,19 @@ export class SmtpServer {
     }
     this.counts.accepted++;
     cfg.onAccept?.(message, { client: clientIp, port: listener.port, tls: encrypted, user });
-    return Replies.queued(`${cfg.name.split('.')[0]}-${this.nextId++}`);
+    if (this.idsFor !== cfg) {
+      this.idsFor = cfg;
+      this.idPrefix = cfg.name.split('.')[0] as string;
+    }
+    return Replies.queued(`${this.idPrefix}-${this.nextId++}`);
+  }
+
+  private ipText(ip: Address): string {
+    if (ip !== this.lastIp) {
+      this.lastIp = ip;
+      this.lastIpText = formatAddress(ip);
+    }
+    return this.lastIpText;
   }
 }
 
