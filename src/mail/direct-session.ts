@@ -79,24 +79,13 @@ export function directSession(host: Host, target: SessionTarget, settings: Clien
   host.tcp.takePort();
   const flow = net.nextFlowId();
   server.countSessionAt(acceptedAt);
-  return run(host, target, settings, message, { server, session: server.open(host.address, listener), route, start, connectedAt, greetedAt, flow, implicit });
+  return run(host, target, settings, message, new Exchange(server, server.open(host.address, listener), route, start, connectedAt, greetedAt, flow, implicit));
 }
 
 function shortest(timeouts: CommandTimeouts): number {
   let m = Infinity;
   for (const k in timeouts) m = Math.min(m, timeouts[k as keyof CommandTimeouts]);
   return m;
-}
-
-interface Plan {
-  readonly server: SmtpServer;
-  readonly session: ServerSession;
-  readonly route: { toServer(t: number): number; toClient(t: number): number };
-  readonly start: number;
-  readonly connectedAt: number;
-  readonly greetedAt: number;
-  readonly flow: number;
-  readonly implicit: boolean;
 }
 
 class Refused {
@@ -107,21 +96,31 @@ class Refused {
 }
 
 /**
- * Where a direct session stands: when the client has the latest reply and sends its next
- * command (`t`), and when that command reaches the server (`at`). One object per session
- * instead of a closure per step.
+ * A direct session worked out: its path, its moments, and where it stands, when the client
+ * has the latest reply and sends its next command (`t`) and when that command reaches the
+ * server (`at`). One object per session, alive while it lasts.
  */
 class Exchange {
   t: number;
   at = 0;
 
   constructor(
-    private readonly server: SmtpServer,
-    private readonly session: ServerSession,
-    private readonly route: Plan['route'],
+    readonly server: SmtpServer,
+    readonly session: ServerSession,
+    readonly route: { toServer(t: number): number; toClient(t: number): number },
+    readonly start: number,
+    readonly connectedAt: number,
     greetedAt: number,
+    readonly flow: number,
+    readonly implicit: boolean,
   ) {
     this.t = greetedAt;
+  }
+
+  /** What the client's socket reports of the connection. */
+  connectReport(): ConnectReport {
+    const took = this.connectedAt - this.start;
+    return { outcome: 'connected', errno: null, elapsed: took, connectedAfter: took, synsSent: 1 };
   }
 
   /**
@@ -147,22 +146,22 @@ class Exchange {
   }
 }
 
-function* run(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage, plan: Plan): ProcessBody<SessionResult> {
+function* run(host: Host, target: SessionTarget, settings: ClientSettings, message: MailMessage, x: Exchange): ProcessBody<SessionResult> {
   const sim = host.network.sim;
-  const { session, start, flow } = plan;
-  const report: ConnectReport = { outcome: 'connected', errno: null, elapsed: plan.connectedAt - start, connectedAfter: plan.connectedAt - start, synsSent: 1 };
+  const { session, start, flow } = x;
+  // The connect report is made when someone reads it, so that it is not kept while the session lasts.
+  let report: ConnectReport | null = null;
   if (settings.onConnect !== undefined && settings.onConnectFailuresOnly !== true) {
-    yield sleepUntil(plan.connectedAt);
-    settings.onConnect(report, flow, target);
+    yield sleepUntil(x.connectedAt);
+    settings.onConnect((report = x.connectReport()), flow, target);
   }
   let tls: Attempt['tls'] = 'none';
-  if (plan.implicit) {
+  if (x.implicit) {
     session.encrypted = true;
     tls = 'implicit';
   }
-  // Each command goes in two steps, with a wait between them when the answer needs its moment.
-  const x = new Exchange(plan.server, session, plan.route, plan.greetedAt);
 
+  // Each command goes in two steps, with a wait between them when the answer needs its moment.
   let result: Attempt['result'] = 'accepted';
   let cause: FailureCause | undefined;
   try {
@@ -174,8 +173,8 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
         if (x.arrives(STARTTLS)) yield sleepUntil(x.at);
         x.answered('starttls', STARTTLS, 220);
         // ClientHello, the server's flight; the client's Finished goes with its next EHLO.
-        x.t = plan.route.toClient(plan.route.toServer(x.t));
-        plan.server.secured(session);
+        x.t = x.route.toClient(x.route.toServer(x.t));
+        x.server.secured(session);
         tls = 'starttls';
         if (x.arrives(ehlo)) yield sleepUntil(x.at);
         x.answered('ehlo', ehlo, 0);
@@ -213,7 +212,7 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
   const attempt: Attempt = cause === undefined
     ? { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, flow }
     : { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, cause, flow };
-  return { attempt, flow, connect: report };
+  return { attempt, flow, connect: report ?? x.connectReport() };
 }
 
 // EHLO with a client's name, one command object per name (an MTA's sessions all say the same).
