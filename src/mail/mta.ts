@@ -48,7 +48,7 @@ export interface MtaConfig {
 export class Mta {
   readonly queue: MtaQueue;
   private readonly settingsByTls = new Map<ClientTls, ClientSettings>();
-  private readonly targets = new Map<string, SessionTarget>();
+  private readonly targets = new Map<number, Map<string, SessionTarget>>();
 
   constructor(
     readonly host: Host,
@@ -96,9 +96,10 @@ export class Mta {
   private target(name: string, port: number): SessionTarget | null {
     const address = this.host.network.dns.resolve(name);
     if (address === null) return null;
-    const key = port === 25 ? name : `${name}:${port}`;
-    let t = this.targets.get(key);
-    if (t === undefined || t.address !== address) this.targets.set(key, (t = { name, address, port }));
+    let byName = this.targets.get(port);
+    if (byName === undefined) this.targets.set(port, (byName = new Map()));
+    let t = byName.get(name);
+    if (t === undefined || t.address !== address) byName.set(name, (t = { name, address, port }));
     return t;
   }
 
