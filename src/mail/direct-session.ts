@@ -36,7 +36,7 @@ import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js
 import { Replies, type SmtpReply } from './reply.js';
 import type { ClientSettings, CommandTimeouts, SessionResult, SessionTarget } from './smtp-client.js';
 import { readsAsItself, type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
-import { commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
+import { capabilityNames, commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
 
 /**
  * The direct session for `message` from `host` to `target`, or null where it cannot be
@@ -236,25 +236,16 @@ function replyCause(stage: SmtpStage, reply: SmtpReply): FailureCause {
 const STARTTLS: SmtpCommand = { verb: 'STARTTLS', arg: '' };
 const DATA: SmtpCommand = { verb: 'DATA', arg: '' };
 
-/** Whether EHLO's reply lines offer STARTTLS, read as the ordinary client reads them (`capabilities`). */
+/** Whether EHLO's reply lines offer STARTTLS, read as the ordinary client reads them (`capabilityNames`). */
 function offersStarttls(lines: readonly string[] | null): boolean {
   if (lines === null) return false;
   // A server gives the same lines every time (`SmtpServer.capabilities`): each is read once.
   let offers = offered.get(lines);
-  if (offers === undefined) offered.set(lines, (offers = readsStarttls(lines)));
+  if (offers === undefined) offered.set(lines, (offers = capabilityNames(lines).has('STARTTLS')));
   return offers;
 }
 
 const offered = new WeakMap<readonly string[], boolean>();
-
-function readsStarttls(lines: readonly string[]): boolean {
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i] as string;
-    const sp = line.indexOf(' ');
-    if ((sp < 0 ? line : line.slice(0, sp)).toUpperCase() === 'STARTTLS') return true;
-  }
-  return false;
-}
 
 // What a border's inspection could find in a session, in the order it would first appear:
 // the same encoders as the ordinary session's, with stand-in names (inspection reads the

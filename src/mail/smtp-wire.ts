@@ -121,7 +121,12 @@ export function parseReplyText(text: string): SmtpReplyLines | null {
 
 /** The EHLO capabilities in a reply's lines (after the greeting line), upper-cased keywords. */
 export function capabilities(reply: SmtpReplyLines): Set<string> {
+  return capabilityNames(reply.lines);
+}
+
+/** The capability keywords of EHLO's reply lines (the first line is the server's name). */
+export function capabilityNames(lines: readonly string[]): Set<string> {
   const caps = new Set<string>();
-  for (const line of reply.lines.slice(1)) caps.add((line.split(' ')[0] ?? '').toUpperCase());
+  for (let i = 1; i < lines.length; i++) caps.add(((lines[i] as string).split(' ')[0] ?? '').toUpperCase());
   return caps;
 }
