@@ -252,12 +252,12 @@ export class SmtpServer {
       case 'MAIL': {
         const r = this.mail(cmd, s.clientIp, s.listener, s.user);
         if (r !== null) return this.refuse(s, r, r.code === 421 ? 'close' : 'go');
-        s.from = cmd.address ?? addressIn(cmd.arg);
+        s.from = addressOf(cmd);
         return go(Replies.senderOk);
       }
       case 'RCPT': {
         if (s.from === null) return go(Replies.badSequence);
-        const to = cmd.address ?? addressIn(cmd.arg);
+        const to = addressOf(cmd);
         const r = this.rcpt(s.clientIp, s.user, s.from, to);
         if (r !== null) return this.refuse(s, r, 'go');
         s.rcpts.push(to);
@@ -315,7 +315,7 @@ export class SmtpServer {
       case 'RCPT': {
         if (s.from === null) return false;
         if (cfg.reputation !== undefined || cfg.greylist !== undefined) return true;
-        const local = (cfg.localDomains ?? []).includes(domainOf(cmd.address ?? addressIn(cmd.arg)));
+        const local = (cfg.localDomains ?? []).includes(domainOf(addressOf(cmd)));
         return !local && s.user === null && !(cfg.relayFrom?.(s.clientIp) ?? false);
       }
       default:
@@ -364,7 +364,7 @@ export class SmtpServer {
     if (cfg.perIpLimit !== undefined && !cfg.perIpLimit.limit.allows(clientIp, now)) return cfg.perIpLimit.reply(this.ipText(clientIp));
     if (cfg.perUserLimit !== undefined && user !== null && !cfg.perUserLimit.allows(user, now)) return Replies.rateLimited;
     if (cfg.spf !== undefined) {
-      const result = cfg.spf.registry.check(cmd.address ?? addressIn(cmd.arg), clientIp);
+      const result = cfg.spf.registry.check(addressOf(cmd), clientIp);
       if (result === 'fail') {
         cfg.reputation?.lists.reportSpfFail(clientIp, now);
         if (cfg.spf.action === 'reject') return Replies.spfFail(this.ipText(clientIp));
@@ -424,6 +424,11 @@ export class SmtpServer {
  */
 export function readsAsItself(address: string): boolean {
   return address.indexOf('<') < 0 && address.indexOf('>') < 0 && address.trim() === address;
+}
+
+/** The address of a MAIL or RCPT command: the one handed over as read, or the one in its text. */
+function addressOf(cmd: SmtpCommand): string {
+  return cmd.address ?? addressIn(cmd.arg);
 }
 
 /** The address inside "FROM:<a@b>" or "TO:<a@b>". */
