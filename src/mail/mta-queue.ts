@@ -98,7 +98,11 @@ export class MtaQueue {
   private readonly between: (Queued | undefined)[] = [];
   private readonly free: number[] = [];
   private readonly onRetry = (i: number): void => {
-    this.sim.process(this.attempt(this.take(i)), { name: this.processName, now: true });
+    const q = this.take(i);
+    // A message that only joins the line for a slot needs no process (at a million
+    // subscribers, most retries at a throttling MX do just that).
+    if (this.joinsLine(q)) return;
+    this.sim.process(this.attempt(q), { name: this.processName, now: true });
   };
   private readonly onWarning = (i: number): void => {
     const q = this.take(i);
@@ -129,7 +133,8 @@ export class MtaQueue {
   enqueue(life: MessageLife, destination: string): void {
     this.count++;
     if (this.count > this.peakSize) this.peakSize = this.count;
-    this.sim.process(this.attempt(new Queued(life, destination, this.sim.now)), { name: this.processName });
+    // Its first attempt is an event of its own now, as a retry is later.
+    this.sim.after(0, this.onRetry, this.put(new Queued(life, destination, this.sim.now)));
   }
 
   /** Whether `destination` is dead now (see the module's notes). */
@@ -175,6 +180,25 @@ export class MtaQueue {
     return q;
   }
 
+  /** Whether the next attempt at `q` is to use TLS, by the fallback rule. */
+  private tlsNow(q: Queued): boolean {
+    return !(q.tlsFailed && (q.plaintextNow || (this.fallback.kind === 'plaintext-after' && this.sim.now - q.queuedAt >= this.fallback.age)));
+  }
+
+  /**
+   * What `attempt` does first when every slot of `q`'s live destination is taken: puts `q`
+   * in line and says so. Otherwise changes nothing.
+   */
+  private joinsLine(q: Queued): boolean {
+    if (this.deadNow(q.destination)) return false;
+    const slots = this.slot(q.destination);
+    if (slots.busy < slots.capacity && slots.waiting.length === 0) return false;
+    q.useTls = this.tlsNow(q);
+    q.plaintextNow = false;
+    slots.waiting.push(q);
+    return true;
+  }
+
   private history(q: Queued): { queuedAt: number; firstFailureAt: number; failures: number; previousFailureAt?: number } {
     return q.previousFailureAt < 0 ? { queuedAt: q.queuedAt, firstFailureAt: q.firstFailureAt, failures: q.failures } : { queuedAt: q.queuedAt, firstFailureAt: q.firstFailureAt, failures: q.failures, previousFailureAt: q.previousFailureAt };
   }
@@ -191,7 +215,7 @@ export class MtaQueue {
     for (;;) {
       let useTls = q.useTls;
       if (!holding) {
-        useTls = !(q.tlsFailed && (q.plaintextNow || (this.fallback.kind === 'plaintext-after' && sim.now - queuedAt >= this.fallback.age)));
+        useTls = this.tlsNow(q);
         q.plaintextNow = false;
       }
       let attempt: Attempt;

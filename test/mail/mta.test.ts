@@ -237,6 +237,30 @@ describe("an MTA's deliveries to one destination", () => {
     expect(s.delivered.map((m) => m.id)).toEqual(lives.map((l) => l.message.id));
   });
 
+  it('make a retry that falls due while every slot is taken wait in line, and start it once one comes free', () => {
+    const limited = { perIpLimit: { limit: new WindowLimit({ limit: 1, window: DAY }), reply: Replies.tooManyMessages } };
+    // Where the second message's retry falls when nothing else is under way.
+    const alone = relay(limited, { concurrencyPerDestination: 1 });
+    alone.sendAt(0);
+    const early = alone.sendAt(10);
+    alone.w.sim.run({ until: 1000 });
+    const due = early.attempts[1]?.start as number;
+    expect(due).toBeGreaterThan(10);
+    // The same, with a third message whose first attempt holds the only slot when the retry falls due.
+    const s = relay(limited, { concurrencyPerDestination: 1 });
+    s.sendAt(0);
+    const retried = s.sendAt(10);
+    const busy = s.sendAt(due - 0.001);
+    s.w.sim.run({ until: 1000 });
+    const holder = busy.attempts[0] as Attempt;
+    expect(holder.start).toBe(due - 0.001);
+    expect(holder.end).toBeGreaterThan(due);
+    // It waits for the slot: past the holder's refusal, as its session closes.
+    expect(retried.attempts[1]?.start).toBeGreaterThanOrEqual(holder.end);
+    expect(retried.attempts[1]?.start).toBeLessThan(holder.end + 1);
+    expect(retried.attempts.map((a) => a.result)).toEqual(['deferred', 'deferred']);
+  });
+
   it('defer a waiting message without a connection when the destination died while it waited', () => {
     const s = relay({}, { concurrencyPerDestination: 1 });
     s.w.net.dns.addMx('down.example', 'mx.down.example');
