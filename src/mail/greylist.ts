@@ -32,9 +32,9 @@ export class Greylist {
   private readonly config: GreylistConfig;
   private readonly maxAge: number;
   /** Deferred triplets: when each was first seen. */
-  private readonly firstSeen = new Map<string, number>();
+  private readonly firstSeen = new Triplets();
   /** Triplets that passed: when each was last seen. */
-  private readonly passed = new Map<string, number>();
+  private readonly passed = new Triplets();
   /** When the next clean-up is due. */
   private sweepAt: number;
 
@@ -52,21 +52,22 @@ export class Greylist {
   /** Whether this attempt passes; a first or too-early attempt is deferred. */
   check(ip: number, from: string, to: string, now: number): boolean {
     if (now >= this.sweepAt) this.sweep(now);
-    const key = `${ip}\u0000${from.toLowerCase()}\u0000${to.toLowerCase()}`;
-    const seen = this.passed.get(key);
+    const sender = from.toLowerCase();
+    const recipient = to.toLowerCase();
+    const seen = this.passed.get(ip, recipient, sender);
     if (seen !== undefined && now - seen <= this.maxAge) {
-      this.passed.set(key, now);
+      this.passed.set(ip, recipient, sender, now);
       return true;
     }
-    if (seen !== undefined) this.passed.delete(key);
-    const first = this.firstSeen.get(key);
+    if (seen !== undefined) this.passed.delete(ip, recipient, sender);
+    const first = this.firstSeen.get(ip, recipient, sender);
     if (first === undefined || now - first > this.config.retryWindow) {
-      this.firstSeen.set(key, now);
+      this.firstSeen.set(ip, recipient, sender, now);
       return false;
     }
     if (now - first >= this.config.delay) {
-      this.passed.set(key, now);
-      this.firstSeen.delete(key);
+      this.passed.set(ip, recipient, sender, now);
+      this.firstSeen.delete(ip, recipient, sender);
       return true;
     }
     return false;
@@ -77,8 +78,63 @@ export class Greylist {
    * constant while the memory holds at most two windows of one-off triplets.
    */
   private sweep(now: number): void {
-    for (const [key, first] of this.firstSeen) if (now - first > this.config.retryWindow) this.firstSeen.delete(key);
-    for (const [key, seen] of this.passed) if (now - seen > this.maxAge) this.passed.delete(key);
-    this.sweepAt = now + Math.min(this.config.retryWindow, this.maxAge);
+    const window = this.config.retryWindow;
+    const maxAge = this.maxAge;
+    this.firstSeen.forgetIf((first) => now - first > window);
+    this.passed.forgetIf((seen) => now - seen > maxAge);
+    this.sweepAt = now + Math.min(window, maxAge);
+  }
+}
+
+/**
+ * A time per triplet, kept by client address, then recipient, then sender. A check then looks
+ * up the strings it is given, whose hashes are already known, instead of making and hashing a
+ * key of all three for each attempt.
+ */
+class Triplets {
+  private readonly byIp = new Map<number, Map<string, Map<string, number>>>();
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  get(ip: number, recipient: string, sender: string): number | undefined {
+    return this.byIp.get(ip)?.get(recipient)?.get(sender);
+  }
+
+  set(ip: number, recipient: string, sender: string, t: number): void {
+    let byRecipient = this.byIp.get(ip);
+    if (byRecipient === undefined) this.byIp.set(ip, (byRecipient = new Map()));
+    let bySender = byRecipient.get(recipient);
+    if (bySender === undefined) byRecipient.set(recipient, (bySender = new Map()));
+    const before = bySender.size;
+    bySender.set(sender, t);
+    this.count += bySender.size - before;
+  }
+
+  delete(ip: number, recipient: string, sender: string): void {
+    const byRecipient = this.byIp.get(ip);
+    const bySender = byRecipient?.get(recipient);
+    if (byRecipient === undefined || bySender === undefined || !bySender.delete(sender)) return;
+    this.count--;
+    if (bySender.size > 0) return;
+    byRecipient.delete(recipient);
+    if (byRecipient.size === 0) this.byIp.delete(ip);
+  }
+
+  /** Forgets every triplet whose time `expired` says is over. */
+  forgetIf(expired: (t: number) => boolean): void {
+    for (const [ip, byRecipient] of this.byIp) {
+      for (const [recipient, bySender] of byRecipient) {
+        for (const [sender, t] of bySender) {
+          if (!expired(t)) continue;
+          bySender.delete(sender);
+          this.count--;
+        }
+        if (bySender.size === 0) byRecipient.delete(recipient);
+      }
+      if (byRecipient.size === 0) this.byIp.delete(ip);
+    }
   }
 }

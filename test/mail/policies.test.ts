@@ -126,6 +126,8 @@ describe('greylisting', () => {
     expect(g.check(x, 'a@x', 'b@y', 0)).toBe(false);
     expect(g.check(x, 'a@x', 'b@y', 120)).toBe(false);
     expect(g.check(x, 'a@x', 'b@y', 300)).toBe(true);
+    expect(g.check(x, 'A@X', 'B@Y', 400)).toBe(true); // addresses compared without case
+    expect(g.check(ip(192, 0, 2, 2), 'a@x', 'b@y', 400)).toBe(false); // another client's own triplet
     expect(g.check(x, 'a@x', 'b@y', 5 * DAY)).toBe(true); // remembered as good
     expect(g.check(x, 'a@x', 'c@y', 5 * DAY)).toBe(false);
     expect(g.check(x, 'a@x', 'c@y', 7 * DAY)).toBe(false); // retried too late: starts over
