@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { type ProcessBody, sleepUntil } from '../engine/index.js';
+import type { Process, ProcessBody, Waitable } from '../engine/index.js';
 import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerHello } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
 import { Replies, type SmtpReply } from './reply.js';
@@ -100,9 +100,11 @@ class Refused {
  * has the latest reply and sends its next command (`t`) and when that command reaches the
  * server (`at`). One object per session, alive while it lasts.
  */
-class Exchange {
+class Exchange implements Waitable {
   t: number;
   at = 0;
+  /** When the session's process wakes from its current wait (`until`). */
+  private wakeAt = 0;
 
   constructor(
     readonly server: SmtpServer,
@@ -115,6 +117,23 @@ class Exchange {
     readonly implicit: boolean,
   ) {
     this.t = greetedAt;
+  }
+
+  /**
+   * A sleep until `time`, to yield from the session's process: what the engine's `sleepUntil`
+   * does, with the session itself as what is waited on rather than an object made per wait.
+   */
+  until(time: number): Waitable {
+    this.wakeAt = time;
+    return this;
+  }
+
+  waitBy(proc: Process<unknown>): void {
+    proc.sleepUntil(this.wakeAt);
+  }
+
+  forget(): void {
+    // As for the engine's sleeps: an interrupted sleep is withdrawn with its kernel event.
   }
 
   /** What the client's socket reports of the connection. */
@@ -152,7 +171,7 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
   // The connect report is made when someone reads it, so that it is not kept while the session lasts.
   let report: ConnectReport | null = null;
   if (settings.onConnect !== undefined && settings.onConnectFailuresOnly !== true) {
-    yield sleepUntil(x.connectedAt);
+    yield x.until(x.connectedAt);
     settings.onConnect((report = x.connectReport()), flow, target);
   }
   let tls: Attempt['tls'] = 'none';
@@ -166,17 +185,17 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
   let cause: FailureCause | undefined;
   try {
     const ehlo = ehloOf(settings.ehloName);
-    if (x.arrives(ehlo)) yield sleepUntil(x.at);
+    if (x.arrives(ehlo)) yield x.until(x.at);
     const offers = x.answered('ehlo', ehlo, 0);
     if ((settings.tls === 'opportunistic' || settings.tls === 'starttls') && !session.encrypted) {
       if (offersStarttls(offers.lines)) {
-        if (x.arrives(STARTTLS)) yield sleepUntil(x.at);
+        if (x.arrives(STARTTLS)) yield x.until(x.at);
         x.answered('starttls', STARTTLS, 220);
         // ClientHello, the server's flight; the client's Finished goes with its next EHLO.
         x.t = x.route.toClient(x.route.toServer(x.t));
         x.server.secured(session);
         tls = 'starttls';
-        if (x.arrives(ehlo)) yield sleepUntil(x.at);
+        if (x.arrives(ehlo)) yield x.until(x.at);
         x.answered('ehlo', ehlo, 0);
       } else if (settings.tls === 'starttls') {
         throw new Refused('deferred', { kind: 'tls', error: 'required-but-not-offered' });
@@ -184,31 +203,31 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     }
     if (settings.auth !== undefined) {
       const auth: SmtpCommand = { verb: 'AUTH', arg: `PLAIN ${Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64')}` };
-      if (x.arrives(auth)) yield sleepUntil(x.at);
+      if (x.arrives(auth)) yield x.until(x.at);
       x.answered('auth', auth, 235);
     }
     // The addresses go with the commands as read (`address`): nobody parses what this side wrote.
     const mail: SmtpCommand = readsAsItself(message.from) ? { verb: 'MAIL', arg: '', address: message.from } : { verb: 'MAIL', arg: `FROM:<${message.from}>` };
-    if (x.arrives(mail)) yield sleepUntil(x.at);
+    if (x.arrives(mail)) yield x.until(x.at);
     x.answered('mail', mail, 0);
     const rcpts = message.to;
     for (let i = 0; i < rcpts.length; i++) {
       const to = rcpts[i] as string;
       const rcpt: SmtpCommand = readsAsItself(to) ? { verb: 'RCPT', arg: '', address: to } : { verb: 'RCPT', arg: `TO:<${to}>` };
-      if (x.arrives(rcpt)) yield sleepUntil(x.at);
+      if (x.arrives(rcpt)) yield x.until(x.at);
       x.answered('rcpt', rcpt, 0);
     }
-    if (x.arrives(DATA)) yield sleepUntil(x.at);
+    if (x.arrives(DATA)) yield x.until(x.at);
     x.answered('data', DATA, 354);
     const dot: SmtpCommand = { verb: '.', arg: '', message };
-    if (x.arrives(dot)) yield sleepUntil(x.at);
+    if (x.arrives(dot)) yield x.until(x.at);
     x.answered('dot', dot, 0);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     result = e.result;
     cause = e.cause;
   }
-  yield sleepUntil(x.t);
+  yield x.until(x.t);
   const attempt: Attempt = cause === undefined
     ? { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, flow }
     : { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, cause, flow };
