@@ -93,6 +93,22 @@ describe('an MTA delivering to an MX', () => {
     expect(life.attempts[1]?.start).toBe(600);
   });
 
+  it('STARTTLS with no shared cipher and a fallback at once (Exim): plaintext in the same attempt, and again on a later message', () => {
+    const s = relay({ tls: { handshake: 'no-shared-cipher', certificate: 'self-signed' } }, { tlsFallback: { kind: 'plaintext-now' } });
+    const first = s.sendAt(0);
+    const later = s.sendAt(100);
+    s.w.sim.run();
+    for (const life of [first, later]) {
+      expect(life.fate).toBe('delivered');
+      expect(life.attempts.map((a) => [a.result, a.tls])).toEqual([
+        ['deferred', 'none'],
+        ['accepted', 'none'],
+      ]);
+      // The plaintext try follows the failed handshake at once, not at a retry.
+      expect(life.attempts[1]?.start).toBe(life.attempts[0]?.end);
+    }
+  });
+
   it('passes a self-signed certificate: opportunistic TLS does not verify', () => {
     const s = relay({ tls: { handshake: 'ok', certificate: 'self-signed' } });
     const life = s.sendAt(0);
