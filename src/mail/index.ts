@@ -3,7 +3,7 @@
  *
  * @module
  */
-export { type Attempt, type FailureCause, type Fate, type MailMessage, MessageLife, type MessageLifeOptions, MessageLives, type SmtpStage, type TrafficClass } from './message.js';
+export { type Attempt, type Failure, type FailureCause, type Fate, type MailMessage, MessageLife, type MessageLifeOptions, MessageLives, type SmtpStage, type TrafficClass } from './message.js';
 export { type AttemptOptions, type AttemptRunner, MtaQueue, type MtaQueueOptions } from './mta-queue.js';
 export { Forwarder, type ForwarderConfig } from './forwarder.js';
 export { DEFAULT_GREYLIST, Greylist, type GreylistConfig } from './greylist.js';

@@ -70,6 +70,9 @@ export interface Attempt {
   readonly suspended?: boolean;
 }
 
+/** What is remembered of a message's last failed attempt: who tried where, why it failed, and on which connection. */
+export type Failure = Pick<Attempt, 'by' | 'server' | 'port' | 'cause' | 'flow'>;
+
 /** How a message ended, or `queued` if the run ended first. */
 export type Fate =
   | 'delivered'
@@ -95,7 +98,17 @@ export interface MessageLifeOptions {
 export class MessageLife {
   /** Every attempt, in order; empty for a life made without `keepAttempts`. */
   readonly attempts: readonly Attempt[];
+  /** The last failed attempt, when attempts are kept. */
   private failure: Attempt | undefined = undefined;
+  // Without them, the parts of it `lastFailure` gives, kept in the life itself: a message
+  // deferred again and again keeps no attempt object while it waits (a million subscribers'
+  // week queues four million of them at once). No cause: no failure yet.
+  private failedCause: FailureCause | undefined = undefined;
+  private failedBy = '';
+  private failedServer = '';
+  private failedPort = 0;
+  /** The failed attempt's flow id, or -1 for none. */
+  private failedFlow = -1;
   private readonly keepAttempts: boolean;
   private endFate: Fate = 'queued';
   private endAt = Infinity;
@@ -137,8 +150,19 @@ export class MessageLife {
 
   /** Records an attempt. */
   attempt(a: Attempt): void {
-    if (this.keepAttempts) (this.attempts as Attempt[]).push(a);
-    if (a.cause !== undefined) this.failure = a;
+    if (a.cause === undefined) {
+      if (this.keepAttempts) (this.attempts as Attempt[]).push(a);
+      return;
+    }
+    if (this.keepAttempts) {
+      (this.attempts as Attempt[]).push(a);
+      this.failure = a;
+    }
+    this.failedCause = a.cause;
+    this.failedBy = a.by;
+    this.failedServer = a.server;
+    this.failedPort = a.port;
+    this.failedFlow = a.flow ?? -1;
   }
 
   /** Records how it ended; a message ends once. */
@@ -148,14 +172,21 @@ export class MessageLife {
     this.endAt = at;
   }
 
-  /** The last attempt that failed (the last one with a cause), if any. */
-  lastFailure(): Attempt | undefined {
-    return this.failure;
+  /**
+   * The last attempt that failed (the last one with a cause), if any: the attempt itself when
+   * attempts are kept, otherwise what is remembered of it.
+   */
+  lastFailure(): Failure | undefined {
+    if (this.failure !== undefined) return this.failure;
+    const cause = this.failedCause;
+    if (cause === undefined) return undefined;
+    const f = { by: this.failedBy, server: this.failedServer, port: this.failedPort, cause };
+    return this.failedFlow < 0 ? f : { ...f, flow: this.failedFlow };
   }
 
   /** The last failure's cause, if any: what a bounce or a user's error says. */
   lastCause(): FailureCause | undefined {
-    return this.failure?.cause;
+    return this.failedCause;
   }
 }
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type Attempt, type FailureCause, type Fate, formatReply, type MessageLife, type TrafficClass } from '../mail/index.js';
+import { type Attempt, type Failure, type FailureCause, type Fate, formatReply, type MessageLife, type TrafficClass } from '../mail/index.js';
 import { causeText } from '../world/index.js';
 
 /** The failure that decided a message's fate, or held up its delivery. */
@@ -64,7 +64,7 @@ function ruleOf(cause: FailureCause | undefined, flow: number | undefined, ruleB
   return flow === undefined ? undefined : ruleByFlow.get(flow);
 }
 
-function deciderOf(a: Attempt, ruleByFlow: ReadonlyMap<number, string>, flow = a.flow): Decider {
+function deciderOf(a: Failure, ruleByFlow: ReadonlyMap<number, string>, flow = a.flow): Decider {
   const rule = ruleOf(a.cause, flow, ruleByFlow);
   return {
     by: a.by,
