@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { hrtime, resourceUsage } from 'node:process';
 import { EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from '../src/cli/cli-exit.js';
+import { removeOnExit } from '../src/cli/leftovers.js';
 import { shortOfMemoryText } from '../src/cli/memory.js';
 import { percentDone, progressBar } from '../src/cli/progress-bar.js';
 import { packageVersion } from '../src/cli/package-root.js';
@@ -21,6 +22,7 @@ import type { RunSpec } from '../src/cli/run-execution.js';
 import { runPlaced } from '../src/cli/run-in-thread.js';
 import { setEngineVersion } from '../src/run/index.js';
 import { locate } from '../src/scenario/index.js';
+import { partialPath } from '../src/trace/index.js';
 
 /** How to run the scenario. */
 export interface ScenarioBenchOptions {
@@ -66,6 +68,8 @@ export async function benchScenario(file: string, options: ScenarioBenchOptions)
   setEngineVersion(packageVersion());
   const tempDir = options.trace === undefined ? mkdtempSync(join(tmpdir(), 'portsim-bench-')) : null;
   const tracePath = options.trace ?? join(tempDir as string, 'run.trace');
+  // Killed mid-run, the bench takes its partial trace with it.
+  const forget = removeOnExit(tempDir ?? partialPath(tracePath));
   try {
     const t0 = hrtime.bigint();
     const loaded = loadOrExit(file, options.err);
@@ -117,6 +121,7 @@ export async function benchScenario(file: string, options: ScenarioBenchOptions)
     };
   } finally {
     if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
+    forget();
   }
 }
 

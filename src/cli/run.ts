@@ -15,10 +15,12 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DurationError, parseDuration } from '../engine/index.js';
 import { formatReport, type RunResult, setEngineVersion } from '../run/index.js';
 import { FIDELITY_LEVELS, type FidelityLevel, formatProblem, type LoadedScenario, loadScenario, locate, ScenarioError } from '../scenario/index.js';
+import { partialPath } from '../trace/index.js';
 import { JobError } from '../whatif/index.js';
 import { WorldError } from '../world/index.js';
 import { EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OUT_OF_MEMORY, exitWith } from './cli-exit.js';
 import { withInterrupt } from './interrupt.js';
+import { removeOnExit } from './leftovers.js';
 import { shortOfMemoryText } from './memory.js';
 import { packageVersion } from './package-root.js';
 import { percentDone, type ProgressBar, progressBar } from './progress-bar.js';
@@ -149,6 +151,8 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
       const replay = flags.json !== true && flags.replay !== false && options.isTTY && (await replayPossible());
       const tempDir = replay && flags.trace === undefined ? mkdtempSync(join(tmpdir(), 'portsim-')) : null;
       const tracePath = flags.trace ?? (tempDir === null ? undefined : join(tempDir, 'run.trace'));
+      // Killed or hung up on mid-run, the process takes its partial trace with it.
+      const forget = tempDir !== null ? removeOnExit(tempDir) : tracePath !== undefined ? removeOnExit(partialPath(tracePath)) : () => undefined;
       try {
         const runOpts = {
           ...(flags.variant === undefined ? {} : { variant: flags.variant }),
@@ -228,6 +232,7 @@ export function addRunCommand(program: Command, out: (s: string) => void, err: (
         if (result.report.expectations.some((x) => !x.passed)) exitWith(EXIT_EXPECTATIONS, 'expectationsFailed');
       } finally {
         if (tempDir !== null) rmSync(tempDir, { recursive: true, force: true });
+        forget();
       }
     });
 }

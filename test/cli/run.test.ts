@@ -132,4 +132,26 @@ describe('Ctrl-C during a run', () => {
     expect(err).toMatch(/^portsim run: interrupted at \d+%; no trace was written to .*week\.trace\n$/);
     expect(readdirSync(dir)).toEqual([]);
   }, 120_000);
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('killed with %s mid-run, it exits %i and takes its partial trace with it', async (signal, exitCode) => {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const dir = mkdtempSync(join(tmp, `${signal}-`));
+    const trace = join(dir, 'week.trace');
+    const child = spawn(process.execPath, [join(root, 'bin', 'portsim.js'), 'run', 'scenarios/bench/isp-10k-week.yaml', '--trace', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.resume();
+    child.stderr.resume();
+    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (readdirSync(dir).length === 0) {
+      if (Date.now() > deadline) throw new Error('the run never started its trace');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(/^\.week\.trace\.\d+\.partial$/)]);
+    child.kill(signal);
+    expect(await done).toBe(exitCode);
+    expect(readdirSync(dir)).toEqual([]);
+  }, 120_000);
 });
