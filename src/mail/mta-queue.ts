@@ -129,8 +129,9 @@ const INITIAL_SLOTS = 64;
 /**
  * One MTA's outbound queue.
  *
- * A message runs a process only while an attempt is under way; between attempts it is a
- * small record and one pending event (a queue of a week's deferred mail holds millions).
+ * A message runs a process only while an attempt is under way; between attempts, and while
+ * it waits in line for a slot, it is a row of the queue's table and one pending event or a
+ * place in the line (a queue of a week's deferred mail holds millions).
  */
 export class MtaQueue {
   private readonly sim: Simulation;
