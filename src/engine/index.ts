@@ -8,6 +8,7 @@ export { Deque } from './deque.js';
 export { DiurnalProfile, WeightedChoice } from './distributions.js';
 export { EventQueue } from './event-queue.js';
 export {
+  Alarm,
   type Command,
   Interrupt,
   Mailbox,

@@ -60,7 +60,7 @@ export function sleepUntil(time: number): Waitable {
 }
 
 class Moment implements Waitable {
-  constructor(private readonly time: number) {}
+  constructor(protected time: number) {}
 
   waitBy(proc: Process<unknown>): void {
     proc.sleepUntil(this.time);
@@ -68,6 +68,24 @@ class Moment implements Waitable {
 
   forget(): void {
     // A sleep is withdrawn by cancelling its kernel event (see `Process.interrupt`).
+  }
+}
+
+/**
+ * `sleepUntil` without an object per sleep: `yield alarm.at(t)` sleeps until `t` as
+ * `yield sleepUntil(t)` does, the alarm being set again for each. One alarm serves one process
+ * (a model with millions of short processes, each sleeping a few times, keeps one in its own
+ * state, or is one). Yield it at once: a later `at` moves the time it stands for.
+ */
+export class Alarm extends Moment {
+  constructor() {
+    super(0);
+  }
+
+  /** Sets the alarm for `time`; returns it, to yield. */
+  at(time: number): Waitable {
+    this.time = time;
+    return this;
   }
 }
 

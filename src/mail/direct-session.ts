@@ -30,7 +30,7 @@
  *
  * @module
  */
-import type { Process, ProcessBody, Waitable } from '../engine/index.js';
+import { Alarm, type ProcessBody } from '../engine/index.js';
 import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerHello } from '../net/index.js';
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
 import { Replies, type SmtpReply } from './reply.js';
@@ -98,13 +98,13 @@ class Refused {
 /**
  * A direct session worked out: its path, its moments, and where it stands, when the client
  * has the latest reply and sends its next command (`t`) and when that command reaches the
- * server (`at`). One object per session, alive while it lasts.
+ * server (`arrival`). One object per session, alive while it lasts, and the alarm its process
+ * sleeps on (`at`), so that no object is made per wait.
  */
-class Exchange implements Waitable {
+class Exchange extends Alarm {
   t: number;
-  at = 0;
-  /** When the session's process wakes from its current wait (`until`). */
-  private wakeAt = 0;
+  /** When the command sent last reaches the server. */
+  arrival = 0;
 
   constructor(
     readonly server: SmtpServer,
@@ -116,24 +116,8 @@ class Exchange implements Waitable {
     readonly flow: number,
     readonly implicit: boolean,
   ) {
+    super();
     this.t = greetedAt;
-  }
-
-  /**
-   * A sleep until `time`, to yield from the session's process: what the engine's `sleepUntil`
-   * does, with the session itself as what is waited on rather than an object made per wait.
-   */
-  until(time: number): Waitable {
-    this.wakeAt = time;
-    return this;
-  }
-
-  waitBy(proc: Process<unknown>): void {
-    proc.sleepUntil(this.wakeAt);
-  }
-
-  forget(): void {
-    // As for the engine's sleeps: an interrupted sleep is withdrawn with its kernel event.
   }
 
   /** What the client's socket reports of the connection. */
@@ -143,11 +127,11 @@ class Exchange implements Waitable {
   }
 
   /**
-   * Sends `cmd`: true when its answer needs the moment it arrives (`at`), which the session
+   * Sends `cmd`: true when its answer needs the moment it arrives (`arrival`), which the session
    * then waits for before `answered`.
    */
   arrives(cmd: SmtpCommand): boolean {
-    this.at = this.route.toServer(this.t);
+    this.arrival = this.route.toServer(this.t);
     return this.server.answersAtArrival(this.session, cmd);
   }
 
@@ -158,7 +142,7 @@ class Exchange implements Waitable {
    */
   answered(stage: SmtpStage, cmd: SmtpCommand, want: number): ServerAnswer {
     const a = this.server.answer(this.session, cmd);
-    this.t = this.route.toClient(this.at);
+    this.t = this.route.toClient(this.arrival);
     const code = a.reply.code;
     if (want === 0 ? code < 200 || code >= 300 : code !== want) throw new Refused(code >= 500 ? 'rejected' : 'deferred', replyCause(stage, a.reply));
     return a;
@@ -171,7 +155,7 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
   // The connect report is made when someone reads it, so that it is not kept while the session lasts.
   let report: ConnectReport | null = null;
   if (settings.onConnect !== undefined && settings.onConnectFailuresOnly !== true) {
-    yield x.until(x.connectedAt);
+    yield x.at(x.connectedAt);
     settings.onConnect((report = x.connectReport()), flow, target);
   }
   let tls: Attempt['tls'] = 'none';
@@ -185,17 +169,17 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
   let cause: FailureCause | undefined;
   try {
     const ehlo = ehloOf(settings.ehloName);
-    if (x.arrives(ehlo)) yield x.until(x.at);
+    if (x.arrives(ehlo)) yield x.at(x.arrival);
     const offers = x.answered('ehlo', ehlo, 0);
     if ((settings.tls === 'opportunistic' || settings.tls === 'starttls') && !session.encrypted) {
       if (offersStarttls(offers.lines)) {
-        if (x.arrives(STARTTLS)) yield x.until(x.at);
+        if (x.arrives(STARTTLS)) yield x.at(x.arrival);
         x.answered('starttls', STARTTLS, 220);
         // ClientHello, the server's flight; the client's Finished goes with its next EHLO.
         x.t = x.route.toClient(x.route.toServer(x.t));
         x.server.secured(session);
         tls = 'starttls';
-        if (x.arrives(ehlo)) yield x.until(x.at);
+        if (x.arrives(ehlo)) yield x.at(x.arrival);
         x.answered('ehlo', ehlo, 0);
       } else if (settings.tls === 'starttls') {
         throw new Refused('deferred', { kind: 'tls', error: 'required-but-not-offered' });
@@ -203,31 +187,31 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
     }
     if (settings.auth !== undefined) {
       const auth: SmtpCommand = { verb: 'AUTH', arg: `PLAIN ${Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64')}` };
-      if (x.arrives(auth)) yield x.until(x.at);
+      if (x.arrives(auth)) yield x.at(x.arrival);
       x.answered('auth', auth, 235);
     }
     // The addresses go with the commands as read (`address`): nobody parses what this side wrote.
     const mail: SmtpCommand = readsAsItself(message.from) ? { verb: 'MAIL', arg: '', address: message.from } : { verb: 'MAIL', arg: `FROM:<${message.from}>` };
-    if (x.arrives(mail)) yield x.until(x.at);
+    if (x.arrives(mail)) yield x.at(x.arrival);
     x.answered('mail', mail, 0);
     const rcpts = message.to;
     for (let i = 0; i < rcpts.length; i++) {
       const to = rcpts[i] as string;
       const rcpt: SmtpCommand = readsAsItself(to) ? { verb: 'RCPT', arg: '', address: to } : { verb: 'RCPT', arg: `TO:<${to}>` };
-      if (x.arrives(rcpt)) yield x.until(x.at);
+      if (x.arrives(rcpt)) yield x.at(x.arrival);
       x.answered('rcpt', rcpt, 0);
     }
-    if (x.arrives(DATA)) yield x.until(x.at);
+    if (x.arrives(DATA)) yield x.at(x.arrival);
     x.answered('data', DATA, 354);
     const dot: SmtpCommand = { verb: '.', arg: '', message };
-    if (x.arrives(dot)) yield x.until(x.at);
+    if (x.arrives(dot)) yield x.at(x.arrival);
     x.answered('dot', dot, 0);
   } catch (e) {
     if (!(e instanceof Refused)) throw e;
     result = e.result;
     cause = e.cause;
   }
-  yield x.until(x.t);
+  yield x.at(x.t);
   const attempt: Attempt = cause === undefined
     ? { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, flow }
     : { start, end: sim.now, by: settings.by, server: target.name, port: target.port, tls, result, cause, flow };

@@ -4,7 +4,7 @@
  * sleep short as it cuts a `timeout` sleep.
  */
 import { describe, expect, it } from 'vitest';
-import { Interrupt, type ProcessBody, Simulation, sleepUntil, timeout } from '../../src/engine/index.js';
+import { Alarm, Interrupt, type ProcessBody, Simulation, sleepUntil, timeout } from '../../src/engine/index.js';
 
 // From now = 0.3, a sleep of 0.9 - 0.3 seconds lands on 0.9000000000000001, not on 0.9.
 const NOW = 0.3;
@@ -151,5 +151,22 @@ describe('sleepUntil', () => {
     expect((until.error as Interrupt).reason).toBe('cut');
     expect(until).toEqual(delay);
     expect(until.now).toBe(THEN);
+  });
+
+  it('an alarm set again for each sleep wakes its process at each exact time, as sleepUntil does', () => {
+    const sim = new Simulation();
+    const alarm = new Alarm();
+    const woke: number[] = [];
+    sim.process(
+      (function* (): ProcessBody<void> {
+        for (const t of [THEN, 1.7, 2.3]) {
+          yield alarm.at(t);
+          woke.push(sim.now);
+        }
+      })(),
+      { delay: NOW },
+    );
+    sim.run();
+    expect(woke).toEqual([THEN, 1.7, 2.3]);
   });
 });
