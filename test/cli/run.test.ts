@@ -110,26 +110,34 @@ describe('portsim run', () => {
   });
 });
 
+/**
+ * Starts `portsim run` of a week of 10,000 subscribers (minutes of work, so a signal lands
+ * mid-run) with a trace in a folder of its own, and waits until its partial trace is there:
+ * the run has begun, and its signals are handled.
+ */
+async function runUnderway(name: string): Promise<{ child: ReturnType<typeof spawn>; dir: string; done: Promise<number | null>; err: () => string }> {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const dir = mkdtempSync(join(tmp, `${name}-`));
+  const trace = join(dir, 'week.trace');
+  const child = spawn(process.execPath, [join(root, 'bin', 'portsim.js'), 'run', 'scenarios/bench/isp-10k-week.yaml', '--trace', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout.resume();
+  const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (readdirSync(dir).length === 0) {
+    if (Date.now() > deadline) throw new Error('the run never started its trace');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, dir, done, err: () => err };
+}
+
 describe('Ctrl-C during a run', () => {
   it('stops within a simulated minute, exits 130 and leaves no trace, finished or partial', async () => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const dir = mkdtempSync(join(tmp, 'interrupted-'));
-    const trace = join(dir, 'week.trace');
-    // A week of 10,000 subscribers: minutes of work, so Ctrl-C lands mid-run.
-    const child = spawn(process.execPath, [join(root, 'bin', 'portsim.js'), 'run', 'scenarios/bench/isp-10k-week.yaml', '--trace', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.stdout.resume();
-    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    // The partial trace appears once the run has begun (and Ctrl-C is handled).
-    const deadline = Date.now() + 60_000;
-    while (readdirSync(dir).length === 0) {
-      if (Date.now() > deadline) throw new Error('the run never started its trace');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { child, dir, done, err } = await runUnderway('interrupted');
     child.kill('SIGINT');
     expect(await done).toBe(130);
-    expect(err).toMatch(/^portsim run: interrupted at \d+%; no trace was written to .*week\.trace\n$/);
+    expect(err()).toMatch(/^portsim run: interrupted at \d+%; no trace was written to .*week\.trace\n$/);
     expect(readdirSync(dir)).toEqual([]);
   }, 120_000);
 
@@ -137,18 +145,7 @@ describe('Ctrl-C during a run', () => {
     ['SIGTERM', 143],
     ['SIGHUP', 129],
   ] as const)('killed with %s mid-run, it exits %i and takes its partial trace with it', async (signal, exitCode) => {
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const dir = mkdtempSync(join(tmp, `${signal}-`));
-    const trace = join(dir, 'week.trace');
-    const child = spawn(process.execPath, [join(root, 'bin', 'portsim.js'), 'run', 'scenarios/bench/isp-10k-week.yaml', '--trace', trace], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.resume();
-    child.stderr.resume();
-    const done = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    const deadline = Date.now() + 60_000;
-    while (readdirSync(dir).length === 0) {
-      if (Date.now() > deadline) throw new Error('the run never started its trace');
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    const { child, dir, done } = await runUnderway(signal);
     expect(readdirSync(dir)).toEqual([expect.stringMatching(/^\.week\.trace\.\d+\.partial$/)]);
     child.kill(signal);
     expect(await done).toBe(exitCode);
