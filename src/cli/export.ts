@@ -3,7 +3,9 @@
  * JSON (with the run's scenario hash, seed and variant), or its packets as a libpcap capture
  * for Wireshark and tshark. Several outputs may be asked for at once.
  *
- * Exit codes: 0 written, 2 bad usage, an unreadable trace or an unwritable file.
+ * Exit codes: 0 written, 2 bad usage, an unreadable trace or an unwritable file; 130, 143 or
+ * 129 when Ctrl-C, SIGTERM or SIGHUP stops it, with the file it was writing removed (those
+ * it had finished stay).
  *
  * @module
  */
@@ -12,6 +14,7 @@ import { exportCsv, exportJson, exportPcap } from '../export/index.js';
 import { didYouMean } from '../scenario/index.js';
 import { EVENT_KINDS, type EventKind, openTrace, type Trace, TraceError } from '../trace/index.js';
 import { EXIT_INVALID, exitWith } from './cli-exit.js';
+import { withStopSignals } from './interrupt.js';
 
 interface ExportFlags {
   csv?: string;
@@ -45,7 +48,7 @@ export function addExportCommand(program: Command, out: (s: string) => void, err
     .option('--pcap <file>', 'the packets as a libpcap capture (Ethernet, IPv4, TCP/UDP/ICMP/ESP/GRE, SMTP as TCP payload)')
     .option('--kinds <a,b,...>', `only these record kinds in CSV and JSON (${EVENT_KINDS.join(', ')})`, kindsArg)
     .addHelpText('after', '\nExamples:\n  portsim run scenarios/lime-stlucia-port25.yaml --until 2d6h --trace lime.trace\n  portsim export lime.trace --pcap lime.pcap\n  tshark -r lime.pcap -Y smtp\n  portsim export lime.trace --csv messages.csv --kinds message')
-    .action((file: string, flags: ExportFlags) => {
+    .action(async (file: string, flags: ExportFlags) => {
       if (flags.csv === undefined && flags.json === undefined && flags.pcap === undefined) {
         err('portsim export: say what to write: --csv FILE, --json FILE and/or --pcap FILE\n');
         exitWith(EXIT_INVALID, 'usage');
@@ -59,10 +62,17 @@ export function addExportCommand(program: Command, out: (s: string) => void, err
         exitWith(EXIT_INVALID, 'badTrace');
       }
       const filter = flags.kinds === undefined ? {} : { kinds: flags.kinds };
-      const attempt = (target: string, write: () => string): void => {
+      const written: string[] = [];
+      const attempt = async (target: string, stop: AbortSignal, write: () => Promise<string>): Promise<void> => {
         try {
-          out(`${write()}\n`);
+          out(`${await write()}\n`);
+          written.push(target);
         } catch (e) {
+          if (stop.aborted && e === stop.reason) {
+            const kept = written.length === 0 ? '' : ` (${written.join(', ')} ${written.length === 1 ? 'was' : 'were'} written before)`;
+            err(`portsim export: interrupted; nothing was written to ${target}${kept}\n`);
+            exitWith(e as number, 'interrupted');
+          }
           if (e instanceof TraceError) {
             err(`portsim: ${e.message}\n`);
             exitWith(EXIT_INVALID, 'badTrace');
@@ -76,21 +86,24 @@ export function addExportCommand(program: Command, out: (s: string) => void, err
         }
       };
       try {
-        if (flags.csv !== undefined) {
-          const target = flags.csv;
-          attempt(target, () => `${exportCsv(trace, target, filter).toLocaleString('en-US')} records written to ${target}`);
-        }
-        if (flags.json !== undefined) {
-          const target = flags.json;
-          attempt(target, () => `${exportJson(trace, target, filter).toLocaleString('en-US')} records written to ${target}`);
-        }
-        if (flags.pcap !== undefined) {
-          const target = flags.pcap;
-          attempt(target, () => {
-            const s = exportPcap(trace, target);
-            return `${s.packets.toLocaleString('en-US')} packets written to ${target}${s.packets === 0 ? ' (the trace holds no packets: run with fidelity packets, or a packetSample)' : ''}`;
-          });
-        }
+        await withStopSignals(async (stop) => {
+          const options = { stop };
+          if (flags.csv !== undefined) {
+            const target = flags.csv;
+            await attempt(target, stop, async () => `${(await exportCsv(trace, target, filter, options)).toLocaleString('en-US')} records written to ${target}`);
+          }
+          if (flags.json !== undefined) {
+            const target = flags.json;
+            await attempt(target, stop, async () => `${(await exportJson(trace, target, filter, options)).toLocaleString('en-US')} records written to ${target}`);
+          }
+          if (flags.pcap !== undefined) {
+            const target = flags.pcap;
+            await attempt(target, stop, async () => {
+              const s = await exportPcap(trace, target, options);
+              return `${s.packets.toLocaleString('en-US')} packets written to ${target}${s.packets === 0 ? ' (the trace holds no packets: run with fidelity packets, or a packetSample)' : ''}`;
+            });
+          }
+        });
       } finally {
         trace.close();
       }

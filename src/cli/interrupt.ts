@@ -20,3 +20,29 @@ export async function withInterrupt<T>(work: (signal: AbortSignal) => Promise<T>
     process.off('SIGINT', handler);
   }
 }
+
+/** Signals that end a command, and the exit code a shell reports for each (128 + number). */
+const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/**
+ * Runs `work` with a signal that fires on the first Ctrl-C, `kill` (SIGTERM) or closed
+ * terminal (SIGHUP), its reason being the exit code a shell gives that signal (130, 143 or
+ * 129), so that the work can remove what it half wrote before the command ends with that
+ * code. A second signal ends the process at once. Restores the defaults afterwards.
+ */
+export async function withStopSignals<T>(work: (stop: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const handlers = Object.entries(STOP_SIGNALS).map(([name, code]): [string, () => void] => [
+    name,
+    () => {
+      if (controller.signal.aborted) process.exit(code);
+      controller.abort(code);
+    },
+  ]);
+  for (const [name, h] of handlers) process.on(name, h);
+  try {
+    return await work(controller.signal);
+  } finally {
+    for (const [name, h] of handlers) process.off(name, h);
+  }
+}

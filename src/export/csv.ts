@@ -9,7 +9,7 @@
 import type { Trace, TraceEvent } from '../trace/index.js';
 import { type AtomicFile, openAtomic } from './atomic-file.js';
 import { isoAt, type RunContext, runContext } from './context.js';
-import { forEachRecord, type RecordFilter } from './records.js';
+import { type ExportOptions, forEachRecord, type RecordFilter } from './records.js';
 
 /** The columns, in order: context, position and time, then every kind's fields. */
 export const CSV_COLUMNS = [
@@ -87,17 +87,22 @@ export function csvRow(context: RunContext, e: TraceEvent, index: number): strin
   });
 }
 
-/** Writes the records of `trace` to `path` as CSV; returns how many rows were written. */
-export function exportCsv(trace: Trace, path: string, filter: RecordFilter = {}): number {
+/** Writes the records of `trace` to `path` as CSV; resolves to how many rows were written. */
+export async function exportCsv(trace: Trace, path: string, filter: RecordFilter = {}, options: ExportOptions = {}): Promise<number> {
   const context = runContext(trace.header);
   const file: AtomicFile = openAtomic(path);
   let rows = 0;
   try {
     file.write(`${CSV_COLUMNS.join(',')}\n`);
-    forEachRecord(trace, filter, (e, i) => {
-      file.write(`${csvRow(context, e, i).map(csvField).join(',')}\n`);
-      rows++;
-    });
+    await forEachRecord(
+      trace,
+      filter,
+      (e, i) => {
+        file.write(`${csvRow(context, e, i).map(csvField).join(',')}\n`);
+        rows++;
+      },
+      options,
+    );
     file.commit();
   } catch (e) {
     file.abort();

@@ -11,5 +11,5 @@ export { exportJson, JSON_EXPORT_VERSION } from './json.js';
 export { espPacket, ethernetFrame, grePacket, icmpMessage, internetChecksum, IP_PROTOCOL, ipBytes, ipv4Packet, macFor, TCP_FLAG, tcpSegment, udpDatagram } from './packet-bytes.js';
 export { exportPcap, type PcapSummary, tracePackets } from './pcap.js';
 export { pcapGlobalHeader, pcapRecord } from './pcap-file.js';
-export { forEachRecord, type RecordFilter } from './records.js';
+export { type ExportOptions, forEachRecord, type RecordFilter } from './records.js';
 export { SmtpPayloads } from './smtp-payload.js';

@@ -15,23 +15,28 @@
 import type { Trace } from '../trace/index.js';
 import { openAtomic } from './atomic-file.js';
 import { isoAt, runContext } from './context.js';
-import { forEachRecord, type RecordFilter } from './records.js';
+import { type ExportOptions, forEachRecord, type RecordFilter } from './records.js';
 
 /** Version of the JSON export's shape. */
 export const JSON_EXPORT_VERSION = 1;
 
-/** Writes the records of `trace` to `path` as JSON; returns how many records were written. */
-export function exportJson(trace: Trace, path: string, filter: RecordFilter = {}): number {
+/** Writes the records of `trace` to `path` as JSON; resolves to how many records were written. */
+export async function exportJson(trace: Trace, path: string, filter: RecordFilter = {}, options: ExportOptions = {}): Promise<number> {
   const context = runContext(trace.header);
   const file = openAtomic(path);
   let n = 0;
   try {
     const { startMicros: _internal, ...shown } = context;
     file.write(`{"version":${JSON_EXPORT_VERSION},\n"context":${JSON.stringify(shown)},\n"entities":${JSON.stringify(trace.header.entities)},\n"events":[`);
-    forEachRecord(trace, filter, (e, i) => {
-      file.write(`${n === 0 ? '\n' : ',\n'}${JSON.stringify({ index: i, time: isoAt(context, e.t), ...e })}`);
-      n++;
-    });
+    await forEachRecord(
+      trace,
+      filter,
+      (e, i) => {
+        file.write(`${n === 0 ? '\n' : ',\n'}${JSON.stringify({ index: i, time: isoAt(context, e.t), ...e })}`);
+        n++;
+      },
+      options,
+    );
     file.write('\n]}\n');
     file.commit();
   } catch (e) {

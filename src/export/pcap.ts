@@ -15,7 +15,7 @@ import { openAtomic } from './atomic-file.js';
 import { runContext } from './context.js';
 import { espPacket, ethernetFrame, grePacket, icmpMessage, IP_PROTOCOL, ipBytes, ipv4Packet, TCP_FLAG, tcpSegment, udpDatagram } from './packet-bytes.js';
 import { pcapGlobalHeader, pcapRecord } from './pcap-file.js';
-import { forEachRecord } from './records.js';
+import { type ExportOptions, forEachRecord } from './records.js';
 import { SmtpPayloads } from './smtp-payload.js';
 
 /** What an export to pcap wrote. */
@@ -60,16 +60,21 @@ function signature(e: PacketEvent): string {
 }
 
 /** Converts the packet records of a trace, calling `write` with each frame and its time in microseconds since the epoch. */
-export function tracePackets(trace: Trace, write: (micros: number, frame: Uint8Array) => void): PcapSummary {
+export async function tracePackets(trace: Trace, write: (micros: number, frame: Uint8Array) => void, options: ExportOptions = {}): Promise<PcapSummary> {
   const context = runContext(trace.header);
   const smtp = new SmtpPayloads();
-  forEachRecord(trace, { kinds: new Set(['smtp']) }, (e) => {
-    if (e.kind === 'smtp') smtp.addLine(e.flow, e.from, e.line);
-  });
+  await forEachRecord(
+    trace,
+    { kinds: new Set(['smtp']) },
+    (e) => {
+      if (e.kind === 'smtp') smtp.addLine(e.flow, e.from, e.line);
+    },
+    options,
+  );
   const flows = new Map<number, FlowState>();
   const ipIds = new Map<string, number>();
   const summary: PcapSummary = { packets: 0, duplicates: 0 };
-  forEachRecord(trace, { kinds: new Set(['packet']) }, (e) => {
+  await forEachRecord(trace, { kinds: new Set(['packet']) }, (e) => {
     if (e.kind !== 'packet') return;
     let flow = flows.get(e.flow);
     if (flow === undefined) flows.set(e.flow, (flow = { seq: 0, last: new Map() }));
@@ -127,7 +132,7 @@ export function tracePackets(trace: Trace, write: (micros: number, frame: Uint8A
     }
     emit(e, flow, src, dst, protocol, l4, e.proto !== 'ICMP');
     flow.last.set(e.src, sig);
-  });
+  }, options);
   return summary;
 
   function emit(e: PacketEvent, flow: FlowState, src: Uint8Array, dst: Uint8Array, protocol: number, l4: Uint8Array, quotable: boolean): void {
@@ -141,11 +146,11 @@ export function tracePackets(trace: Trace, write: (micros: number, frame: Uint8A
 }
 
 /** Writes the packets of `trace` to `path` as a libpcap capture. */
-export function exportPcap(trace: Trace, path: string): PcapSummary {
+export async function exportPcap(trace: Trace, path: string, options: ExportOptions = {}): Promise<PcapSummary> {
   const file = openAtomic(path);
   try {
     file.write(pcapGlobalHeader());
-    const summary = tracePackets(trace, (micros, frame) => file.write(pcapRecord(micros, frame)));
+    const summary = await tracePackets(trace, (micros, frame) => file.write(pcapRecord(micros, frame)), options);
     file.commit();
     return summary;
   } catch (e) {

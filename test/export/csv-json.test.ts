@@ -1,6 +1,8 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { CSV_COLUMNS } from '../../src/export/index.js';
@@ -85,4 +87,53 @@ describe('portsim export with bad input', () => {
     expect(existsSync(join(dir, 'x.csv')) || existsSync(join(dir, 'x.json'))).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
+});
+
+describe('an export stopped mid-way', () => {
+  // Half a day of 10,000 subscribers: about 700,000 records, seconds to export as JSON.
+  const big = join(dir, 'big.trace');
+  beforeAll(() => {
+    const loaded = loadScenario('scenarios/bench/isp-10k-week.yaml');
+    const opts = { variant: 'base', until: 12 * 3600 };
+    const w = new TraceWriter(big, traceHeader(loaded, opts));
+    runScenario(loaded, { ...opts, trace: w });
+    w.close();
+  }, 120_000);
+
+  async function exportUnderway(name: string, args: string[], ready: (files: string[]) => boolean): Promise<{ child: ChildProcess; out: string; done: Promise<{ code: number | null; err: string }> }> {
+    const out = mkdtempSync(join(dir, `${name}-`));
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const child = spawn(process.execPath, [join(root, 'bin', 'portsim.js'), 'export', big, ...args.map((a) => (a.startsWith('--') ? a : join(out, a)))], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const done = new Promise<{ code: number | null; err: string }>((resolve) => child.on('close', (code) => resolve({ code, err })));
+    const deadline = Date.now() + 60_000;
+    while (!ready(readdirSync(out))) {
+      if (Date.now() > deadline) throw new Error(`the export never got under way: ${readdirSync(out).join(', ')}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    return { child, out, done };
+  }
+
+  it('by Ctrl-C exits 130 and leaves nothing, not even its temporary file', async () => {
+    const { child, out, done } = await exportUnderway('int', ['--json', 'all.json'], (files) => files.some((f) => f.endsWith('.tmp')));
+    child.kill('SIGINT');
+    const { code, err } = await done;
+    expect(code).toBe(130);
+    expect(err).toBe(`portsim export: interrupted; nothing was written to ${join(out, 'all.json')}\n`);
+    expect(readdirSync(out)).toEqual([]);
+  }, 120_000);
+
+  it.each([
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const)('by %s exits %i, keeps the file it had finished and removes the one it was writing', async (signal, exitCode) => {
+    const { child, out, done } = await exportUnderway(signal, ['--csv', 'all.csv', '--json', 'all.json'], (files) => files.includes('all.csv') && files.some((f) => f.endsWith('.tmp')));
+    child.kill(signal);
+    const { code, err } = await done;
+    expect(code).toBe(exitCode);
+    expect(err).toBe(`portsim export: interrupted; nothing was written to ${join(out, 'all.json')} (${join(out, 'all.csv')} was written before)\n`);
+    expect(readdirSync(out)).toEqual(['all.csv']);
+    expect(readFileSync(join(out, 'all.csv'), 'utf8').split('\n')[0]).toBe(CSV_COLUMNS.join(','));
+  }, 120_000);
 });

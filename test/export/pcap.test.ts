@@ -85,10 +85,10 @@ describe('the pcap export, read back by tshark', () => {
     expect(bad).toEqual([]);
   });
 
-  it('decodes the resets an ISP forges in the name of the server', () => {
+  it('decodes the resets an ISP forges in the name of the server', async () => {
     const pcap = join(dir, 'reset.pcap');
     const trace = openTrace(limeTrace('reset', { type: 'reject', with: 'tcp-reset' }));
-    exportPcap(trace, pcap);
+    await exportPcap(trace, pcap);
     trace.close();
     const resets = tshark(pcap, '-Y', 'tcp.flags.reset == 1', '-T', 'fields', '-e', 'ip.src', '-e', 'tcp.srcport', '-e', 'tcp.flags.ack');
     expect(resets.length).toBeGreaterThan(0);
@@ -98,7 +98,7 @@ describe('the pcap export, read back by tshark', () => {
 });
 
 describe('the pcap export of every IP protocol a run records', () => {
-  it('writes UDP, ICMP (quoting the packet it is about), ESP and GRE that tshark decodes with good checksums', () => {
+  it('writes UDP, ICMP (quoting the packet it is about), ESP and GRE that tshark decodes with good checksums', async () => {
     const base = { kind: 'packet' as const, from: 'client' as const, flags: '' as const, seq: 0, ack: 0, info: '' };
     const events: PacketEvent[] = [
       { ...base, t: 1, flow: 1, src: '10.50.0.7', dst: '192.0.2.9', proto: 'TCP', sport: 50000, dport: 25, flags: 'S', seq: 1000, len: 0 },
@@ -109,7 +109,7 @@ describe('the pcap export of every IP protocol a run records', () => {
     ];
     const header = { title: 't', variant: 'base', scenario: '', scenarioHash: 'ab', seed: '1', engineVersion: '0', start: '2009-09-12T08:00:00Z', entities: { isps: [], groups: [], servers: [], lists: [] } };
     const pcap = join(dir, 'protocols.pcap');
-    exportPcap(memoryTrace(header, events), pcap);
+    await exportPcap(memoryTrace(header, events), pcap);
     const rows = tshark(pcap, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.time_epoch', '-e', 'ip.proto', '-e', 'ip.checksum.status', '-e', 'icmp.type', '-e', 'icmp.code', '-e', 'icmp.checksum.status', '-e', 'tcp.dstport', '-e', 'udp.checksum.status', '-e', 'esp.spi', '-e', 'gre.proto');
     expect(rows).toHaveLength(5);
     const cells = rows.map((r) => r.split('|'));

@@ -37,12 +37,12 @@ describe('a packet a firewall judged', () => {
     });
   }
 
-  it('goes into a pcap once', () => {
+  it('goes into a pcap once', async () => {
     const trace = dropTrace('packets');
     const sent = trace.slice(0, trace.length).filter((e) => e.kind === 'packet' && e.verdict === undefined).length;
     const judged = trace.slice(0, trace.length).filter((e) => e.kind === 'packet' && e.verdict !== undefined && e.from !== 'isp').length;
     expect(judged).toBeGreaterThan(0);
-    const summary = tracePackets(trace, () => undefined);
+    const summary = await tracePackets(trace, () => undefined);
     expect(summary.duplicates).toBe(judged);
     expect(summary.packets).toBe(sent + trace.slice(0, trace.length).filter((e) => e.kind === 'packet' && e.from === 'isp').length);
   });
