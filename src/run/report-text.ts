@@ -50,42 +50,46 @@ export function formatReport(r: RunReport): string {
       `${r.start === null ? '' : ` from ${r.start.replace('T', ' ').replace(/:00\.000Z$/, ' UTC')}`}, ${thousands(r.events)} events`,
   );
   out.push('');
-  out.push(`${pad('Mail', 24)}${lpad('sent', 8)} ${lpad('delivered', 9)} ${lpad('late', 6)} ${lpad('bounced', 7)} ${lpad('failed', 6)} ${lpad('queued', 6)} ${lpad('p50', 6)} ${lpad('p95', 6)}`);
+  // Columns widen for the counts of a large population (a week of a million subscribers sends tens of millions).
+  const sentWidth = Math.max(8, ...r.groups.map((g) => thousands(g.sent).length + 1));
+  out.push(`${pad('Mail', 24)}${lpad('sent', sentWidth)} ${lpad('delivered', 9)} ${lpad('late', 6)} ${lpad('bounced', 7)} ${lpad('failed', 6)} ${lpad('queued', 6)} ${lpad('p50', 6)} ${lpad('p95', 6)}`);
   for (const g of r.groups) {
     const name = `${g.group} ${g.class}`;
     out.push(
-      `  ${pad(name.length > 22 ? `${name.slice(0, 21)}…` : name, 22)}${lpad(thousands(g.sent), 8)} ${lpad(pct(g.delivered, g.sent), 9)} ${lpad(pct(g.late, g.sent), 6)} ` +
+      `  ${pad(name.length > 22 ? `${name.slice(0, 21)}…` : name, 22)}${lpad(thousands(g.sent), sentWidth)} ${lpad(pct(g.delivered, g.sent), 9)} ${lpad(pct(g.late, g.sent), 6)} ` +
         `${lpad(pct(g.bounced, g.sent), 7)} ${lpad(pct(g.failed, g.sent), 6)} ${lpad(pct(g.queued, g.sent), 6)} ${lpad(dur(g.delayP50), 6)} ${lpad(dur(g.delayP95), 6)}`,
     );
   }
   const seen = r.groups.filter((g) => g.usersAffected > 0);
   if (seen.length > 0) {
     out.push('', 'What users saw');
-    for (const g of seen) out.push(`  ${g.group} ${g.class}: ${g.usersAffected} of ${g.clients} affected — ${errorsText(g)}`);
+    for (const g of seen) out.push(`  ${g.group} ${g.class}: ${thousands(g.usersAffected)} of ${thousands(g.clients)} affected — ${errorsText(g)}`);
   }
   if (r.workarounds.length > 0 || r.supportCalls > 0 || Object.keys(r.gaveUp).length > 0) {
     out.push('', 'How users coped');
-    for (const w of r.workarounds) out.push(`  ${w.group}: ${w.users} moved to ${w.to} (first after ${dur(w.first)}, half by ${dur(w.median)})`);
+    for (const w of r.workarounds) out.push(`  ${w.group}: ${thousands(w.users)} moved to ${w.to} (first after ${dur(w.first)}, half by ${dur(w.median)})`);
     for (const [isp, n] of Object.entries(r.supportCallsByIsp)) out.push(`  ${thousands(n)} call${n === 1 ? '' : 's'} to ${isp} support`);
-    for (const [g, n] of Object.entries(r.gaveUp)) out.push(`  ${g}: ${n} gave up sending mail`);
+    for (const [g, n] of Object.entries(r.gaveUp)) out.push(`  ${g}: ${thousands(n)} gave up sending mail`);
   }
   if (r.locations.length > 0) {
     out.push('', 'By location (roaming clients)');
     for (const l of r.locations) {
-      const errs = USER_ERROR_KINDS.filter((k) => l.userErrors[k] > 0).map((k) => `${k} ${l.userErrors[k]}`).join(', ');
+      const errs = USER_ERROR_KINDS.filter((k) => l.userErrors[k] > 0).map((k) => `${k} ${thousands(l.userErrors[k])}`).join(', ');
       out.push(`  ${pad(`${l.group} at ${l.location}`, 30)} sent ${lpad(thousands(l.sent), 5)}, delivered ${lpad(pct(l.delivered, l.sent), 5)}, failed ${lpad(pct(l.failed, l.sent), 5)}${errs === '' ? '' : ` — ${errs}`}`);
     }
   }
   if (r.vpn.length > 0) {
     out.push('', 'VPN');
     for (const v of r.vpn) {
-      const f = Object.entries(v.failures).map(([k, n]) => `${k} ${n}`).join(', ');
-      out.push(`  ${pad(`${v.group} ${v.protocol}`, 30)} ${v.attempts} attempts, ${v.established} up, ${v.failed} failed${f === '' ? '' : ` (${f})`}`);
+      const f = Object.entries(v.failures).map(([k, n]) => `${k} ${thousands(n)}`).join(', ');
+      out.push(`  ${pad(`${v.group} ${v.protocol}`, 30)} ${thousands(v.attempts)} attempts, ${thousands(v.established)} up, ${thousands(v.failed)} failed${f === '' ? '' : ` (${f})`}`);
     }
   }
   if (r.rules.length > 0) {
     out.push('', 'Firewall rules');
-    for (const x of r.rules) out.push(`  ${pad(`${x.isp}/${x.rule}`, 36)} ${lpad(thousands(x.hits), 9)} packets ${lpad(thousands(x.flows), 7)} flows`);
+    const hitsWidth = Math.max(9, ...r.rules.map((x) => thousands(x.hits).length));
+    const flowsWidth = Math.max(7, ...r.rules.map((x) => thousands(x.flows).length));
+    for (const x of r.rules) out.push(`  ${pad(`${x.isp}/${x.rule}`, 36)} ${lpad(thousands(x.hits), hitsWidth)} packets ${lpad(thousands(x.flows), flowsWidth)} flows`);
   }
   if (r.servers.length > 0) {
     out.push('', 'Servers');
