@@ -82,7 +82,7 @@ export function formatReport(r: RunReport): string {
     out.push('', 'VPN');
     for (const v of r.vpn) {
       const f = Object.entries(v.failures).map(([k, n]) => `${k} ${thousands(n)}`).join(', ');
-      out.push(`  ${pad(`${v.group} ${v.protocol}`, 30)} ${thousands(v.attempts)} attempts, ${thousands(v.established)} up, ${thousands(v.failed)} failed${f === '' ? '' : ` (${f})`}`);
+      out.push(`  ${pad(`${v.group} ${v.protocol}`, 30)} ${thousands(v.attempts)} attempt${v.attempts === 1 ? '' : 's'}, ${thousands(v.established)} up, ${thousands(v.failed)} failed${f === '' ? '' : ` (${f})`}`);
     }
   }
   if (r.rules.length > 0) {

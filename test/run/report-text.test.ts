@@ -44,3 +44,10 @@ describe('the text report', () => {
     expect(lines.filter((l) => l.includes(' 40,123,456 packets 12,345,678 flows'))).toHaveLength(big.rules.length);
   });
 });
+
+it('speaks of one VPN attempt in the singular', () => {
+  const { report } = runScenario(loadScenario('scenarios/tmobile-uk-vpn-contracts.yaml'));
+  const text = formatReport(report);
+  expect(text).toMatch(/^ {2}heavy-user openvpn +1 attempt, 1 up, 0 failed$/m);
+  expect(text).toMatch(/^ {2}legacy-contract openvpn +3 attempts, 0 up, 3 failed \(reset 3\)$/m);
+});
