@@ -129,9 +129,10 @@ const INITIAL_SLOTS = 64;
 /**
  * One MTA's outbound queue.
  *
- * A message runs a process only while an attempt is under way; between attempts, and while
- * it waits in line for a slot, it is a row of the queue's table and one pending event or a
- * place in the line (a queue of a week's deferred mail holds millions).
+ * A message runs a process only while its session is under way; between attempts, while it
+ * waits in line for a slot, and when its destination is dead, it is a row of the queue's
+ * table and one pending event or a place in the line (a queue of a week's deferred mail holds
+ * millions).
  */
 export class MtaQueue {
   private readonly sim: Simulation;
@@ -145,12 +146,8 @@ export class MtaQueue {
   private peakSize = 0;
   /** The messages in the queue; a pending event of one carries its slot number. */
   private readonly table = new QueuedTable();
-  private readonly onRetry = (q: number): void => {
-    // A message that only joins the line for a slot needs no process (at a million
-    // subscribers, most retries at a throttling MX do just that).
-    if (this.joinsLine(q)) return;
-    this.sim.process(this.attempt(q), { name: this.processName, now: true });
-  };
+  /** A message falls due: its first attempt, or a retry. */
+  private readonly onRetry = (q: number): void => this.start(q);
   private readonly onWarning = (q: number): void => {
     const life = this.table.lives[q] as MessageLife;
     life.warnings++;
@@ -210,7 +207,7 @@ export class MtaQueue {
   private release(slots: Slots): void {
     const next = slots.waiting.shift();
     if (next === undefined) slots.busy--;
-    else this.sim.process(this.attempt(next, true), { name: this.processName, delay: 0 });
+    else this.sim.process(this.session(next, ((this.table.flags[next] as number) & USE_TLS) !== 0, slots), { name: this.processName, delay: 0 });
   }
 
   /**
@@ -223,20 +220,6 @@ export class MtaQueue {
     t.flags[q] = flags & ~PLAINTEXT_NOW;
     if ((flags & TLS_FAILED) === 0) return true;
     return !((flags & PLAINTEXT_NOW) !== 0 || (this.fallback.kind === 'plaintext-after' && this.sim.now - (t.queuedAt[q] as number) >= this.fallback.age));
-  }
-
-  /**
-   * What `attempt` does first when every slot of `q`'s live destination is taken: puts `q`
-   * in line and says so. Otherwise changes nothing.
-   */
-  private joinsLine(q: number): boolean {
-    const destination = this.table.destinations[q] as string;
-    if (this.deadNow(destination)) return false;
-    const slots = this.slot(destination);
-    if (slots.busy < slots.capacity && slots.waiting.length === 0) return false;
-    this.setUseTls(q, this.tlsNow(q));
-    slots.waiting.push(q);
-    return true;
   }
 
   private setUseTls(q: number, useTls: boolean): void {
@@ -254,76 +237,85 @@ export class MtaQueue {
   }
 
   /**
-   * One attempt at `q`, then its end or its next attempt, as Postfix's queue manager schedules
-   * it. With `holding`, `q` has just been given the destination slot it waited for, and the
-   * attempt it was about to make goes ahead.
+   * The attempt at `q` that falls due now, as Postfix's queue manager makes it: deferred on
+   * the spot if its destination is dead; otherwise its session, once it holds one of the
+   * destination's slots. Only the session runs as a process: a message that waits in line
+   * for a slot is its slot number in the line (at a million subscribers, most retries at a
+   * throttling MX do just that).
    */
-  private *attempt(q: number, holding = false): ProcessBody<void> {
+  private start(q: number): void {
+    const destination = this.table.destinations[q] as string;
+    const useTls = this.tlsNow(q);
+    if (this.deadNow(destination)) {
+      this.settle(q, this.suspended(destination));
+      return;
+    }
+    const slots = this.slot(destination);
+    if (slots.busy >= slots.capacity || slots.waiting.length > 0) {
+      this.setUseTls(q, useTls);
+      slots.waiting.push(q);
+      return;
+    }
+    slots.busy++;
+    this.sim.process(this.session(q, useTls, slots), { name: this.processName, now: true });
+  }
+
+  /** The session of an attempt at `q` that holds one of `slots`, and what follows from it. */
+  private *session(q: number, useTls: boolean, slots: Slots): ProcessBody<void> {
+    const life = this.table.lives[q] as MessageLife;
+    const destination = this.table.destinations[q] as string;
+    let attempt: Attempt;
+    try {
+      // The destination may have died while this message waited for a slot.
+      attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, useTls ? WITH_TLS : WITHOUT_TLS);
+    } finally {
+      this.release(slots);
+    }
+    if (attempt.suspended !== true) {
+      // A session that got past the handshake shows the destination alive again.
+      if (this.opts.profile.deadFor > 0 && killsDestination(attempt.cause)) this.dead.set(destination, { until: this.sim.now + this.opts.profile.deadFor, attempt });
+      else this.dead.delete(destination);
+    }
+    this.settle(q, attempt);
+  }
+
+  /** Records `attempt` at `q`, then ends the message or schedules its next attempt. */
+  private settle(q: number, attempt: Attempt): void {
     const { profile } = this.opts;
     const sim = this.sim;
     const table = this.table;
     const life = table.lives[q] as MessageLife;
-    const destination = table.destinations[q] as string;
-    const queuedAt = table.queuedAt[q] as number;
-    for (;;) {
-      let useTls = ((table.flags[q] as number) & USE_TLS) !== 0;
-      if (!holding) useTls = this.tlsNow(q);
-      let attempt: Attempt;
-      if (!holding && this.deadNow(destination)) attempt = this.suspended(destination);
-      else {
-        const slots = this.slot(destination);
-        if (!holding) {
-          if (slots.busy >= slots.capacity || slots.waiting.length > 0) {
-            // Every slot is taken: the message waits in line as its slot number, not as a process.
-            this.setUseTls(q, useTls);
-            slots.waiting.push(q);
-            return;
-          }
-          slots.busy++;
-        }
-        holding = false;
-        try {
-          // The destination may have died while this message waited for a slot.
-          attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, useTls ? WITH_TLS : WITHOUT_TLS);
-        } finally {
-          this.release(slots);
-        }
-        if (attempt.suspended !== true) {
-          // A session that got past the handshake shows the destination alive again.
-          if (profile.deadFor > 0 && killsDestination(attempt.cause)) this.dead.set(destination, { until: sim.now + profile.deadFor, attempt });
-          else this.dead.delete(destination);
-        }
-      }
-      if (attempt.suspended === true) this.opts.onSuspended?.(life, attempt);
-      life.attempt(attempt);
-      if (attempt.result === 'accepted') return this.finish(q, 'delivered');
-      if (attempt.result === 'rejected') return this.finish(q, 'bounced');
+    if (attempt.suspended === true) this.opts.onSuspended?.(life, attempt);
+    life.attempt(attempt);
+    if (attempt.result === 'accepted') return this.finish(q, 'delivered');
+    if (attempt.result === 'rejected') return this.finish(q, 'bounced');
 
-      const now = sim.now;
-      if (table.failures[q] === 0) table.firstFailureAt[q] = now;
-      (table.failures[q] as number)++;
-      if (attempt.cause?.kind === 'tls' && attempt.cause.error !== 'required-but-not-offered' && this.fallback.kind !== 'defer') {
-        table.flags[q] = (table.flags[q] as number) | TLS_FAILED;
-        if (this.fallback.kind === 'plaintext-now') {
-          table.flags[q] = (table.flags[q] as number) | PLAINTEXT_NOW;
-          continue;
-        }
+    const now = sim.now;
+    if (table.failures[q] === 0) table.firstFailureAt[q] = now;
+    (table.failures[q] as number)++;
+    if (attempt.cause?.kind === 'tls' && attempt.cause.error !== 'required-but-not-offered' && this.fallback.kind !== 'defer') {
+      table.flags[q] = (table.flags[q] as number) | TLS_FAILED;
+      if (this.fallback.kind === 'plaintext-now') {
+        // Exim's fallback: the same attempt goes on at once, in plaintext.
+        table.flags[q] = (table.flags[q] as number) | PLAINTEXT_NOW;
+        this.start(q);
+        return;
       }
-      const history = this.history(q);
-      if (profile.expired(history, now)) return this.finish(q, 'bounced');
-      if (life.warnings === 0 && now - queuedAt >= profile.delayWarning) {
-        life.warnings++;
-        this.opts.onDelayWarning?.(life);
-      }
-      const next = profile.nextAttempt(history, now);
-      table.previousFailureAt[q] = now;
-      // A warning falls due between attempts too: the queue manager sends it on its own scan.
-      if (life.warnings === 0 && queuedAt + profile.delayWarning < next) {
-        table.nextAt[q] = next;
-        sim.after(queuedAt + profile.delayWarning - now, this.onWarning, q);
-      } else sim.after(next - now, this.onRetry, q);
-      return;
     }
+    const history = this.history(q);
+    if (profile.expired(history, now)) return this.finish(q, 'bounced');
+    const queuedAt = table.queuedAt[q] as number;
+    if (life.warnings === 0 && now - queuedAt >= profile.delayWarning) {
+      life.warnings++;
+      this.opts.onDelayWarning?.(life);
+    }
+    const next = profile.nextAttempt(history, now);
+    table.previousFailureAt[q] = now;
+    // A warning falls due between attempts too: the queue manager sends it on its own scan.
+    if (life.warnings === 0 && queuedAt + profile.delayWarning < next) {
+      table.nextAt[q] = next;
+      sim.after(queuedAt + profile.delayWarning - now, this.onWarning, q);
+    } else sim.after(next - now, this.onRetry, q);
   }
 
   private finish(q: number, fate: 'delivered' | 'bounced'): void {
