@@ -38,7 +38,7 @@ const TYPE_CODE: Readonly<Record<Field['type'], number>> = { str: T_STR, uint: T
  * this module loads (`writerSource`), one function per kind, each reading its fields by their
  * names written out: V8 then reads them from each record's known layout, instead of looking up
  * a name held in a variable. Records of real runs encode in two thirds of the time (218
- * against 316 ns a record), which counts at the billion records of a large run's week.
+ * against 316 ns a record), which counts at the hundreds of millions of records of a large run.
  */
 type FieldWriter = (e: Record<string, unknown>, out: ByteWriter, str: (s: string) => void, bad: typeof badField, step: number) => void;
 
