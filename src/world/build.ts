@@ -258,6 +258,16 @@ export interface WorldOptions {
  *
  * @throws WorldError for a scenario the schema accepts but the world cannot be built from.
  */
+/**
+ * `parts` joined as one flat string. V8 joins 13 characters or more with `+` (or a template)
+ * as a pair of pointers to the parts, and copies them into one string the first time the
+ * result is hashed or compared, keeping both; a client's names are hashed at once (tables by
+ * name, the trace's string table), so they are made whole here, a million at a time.
+ */
+function flat(...parts: string[]): string {
+  return parts.join('');
+}
+
 export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | bigint | string, observer: WorldObserver, options: WorldOptions = {}): World {
   const lifeOptions = { keepAttempts: options.keepAttempts ?? true };
   const streams = new RandomStreams(BigInt.asUintN(64, typeof seed === 'string' && !/^\d+$/.test(seed) ? hashText(seed) : BigInt(seed)));
@@ -489,7 +499,7 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
   }
   /** The envelope sender of a client's messages, made once per client (a queued message keeps it for days). */
   function senderOf(client: Client & { sender?: string }): string {
-    return (client.sender ??= `${client.id.replace('/', '-')}@${groupDomain(client.group)}`);
+    return (client.sender ??= flat(client.id.replace('/', '-'), '@', groupDomain(client.group)));
   }
   /** One recipient list per recipient, shared by the messages to it. */
   const recipientLists = new Map<string, readonly string[]>();
@@ -517,22 +527,22 @@ export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | b
     const spam = spec.zombies === undefined ? null : traffic(spec.zombies.to, ['world', 'clientGroups', gi, 'zombies', 'to']);
     const profile = spec.send === undefined ? null : new DiurnalProfile(typeof spec.send.diurnal === 'string' ? DIURNAL[spec.send.diurnal] : spec.send.diurnal, startOffset(scenario));
     const userTraffic = legit === null || profile === null || spec.send === undefined ? null : { profile, ...legit, size: spec.send.size, until };
-    // A million clients' names: each is its group's prefix joined to one shared digit string,
-    // and the host's name is also its mail account's, so no name is spelt out twice.
+    // A million clients' names, each made flat (`flat`), and the host's name is also its mail
+    // account's, so no name is spelt out twice.
     const hostPrefix = `${spec.name}-`;
     const linePrefix = `${spec.isp}/${hostPrefix}`;
     const idPrefix = `${spec.name}/`;
     for (let i = 0; i < spec.count; i++) {
       if ((++clientsMade & 0x3fff) === 0) options.onClients?.(clientsMade, clientsTotal);
       const digits = String(i);
-      const hostName = hostPrefix + digits;
+      const hostName = flat(hostPrefix, digits);
       const os = osMix === null ? (osNames[0] as string) : (osNames[osMix.pick(groupRng)] as string);
       const host = net.addHost({ name: hostName, os });
-      isp.subscribe(host, lc, { subscriber: linePrefix + digits });
+      isp.subscribe(host, lc, { subscriber: flat(linePrefix, digits) });
       const client: Client = {
         group: spec.name,
         index: i,
-        id: idPrefix + digits,
+        id: flat(idPrefix, digits),
         host,
         rng: streams.get(`client/${spec.name}/${i}`),
         // The group's set-up, shared: its AUTH account is named after each client's machine.
