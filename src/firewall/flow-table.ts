@@ -191,7 +191,11 @@ export class FlowTable {
 
   /** Sends the flow to `address`:`port` instead: replies will come from there. */
   redirect(e: FlowEntry, address: Address, port: number): void {
-    this.unfile(e.replyKey, e, e.replyAddress, e.replyPort, e.source, e.sourcePort);
+    const oldReply = e.replyKey;
+    this.unfile(oldReply, e, e.replyAddress, e.replyPort, e.source, e.sourcePort);
+    // A flow whose two directions hash to one key was filed once for both: unfiling its reply
+    // side took its own side too, which stays.
+    if (oldReply === e.forwardKey) this.put(e.forwardKey, e, e.source, e.sourcePort, e.destination, e.destinationPort);
     e.natAddress = address;
     e.natPort = port;
     e.replyKey = this.keyOf(e.protocol, address, port, e.source, e.sourcePort);
