@@ -97,7 +97,8 @@ const PLANS = new Map<string, KindPlan>(
   EVENT_KINDS.map((k): [string, KindPlan] => {
     // Field names are identifiers of the schema's own (checked here), so the source is code this module wrote.
     for (const fd of SCHEMA[k]) if (!/^[a-z][A-Za-z]*$/.test(fd.name)) throw new Error(`trace schema: bad field name ${fd.name}`);
-    const write = new Function('e', 'out', 'str', 'bad', 'step', writerSource(k)) as FieldWriter;
+    // Named for profiles and stack traces, which otherwise show an anonymous function of no file.
+    const write = new Function('e', 'out', 'str', 'bad', 'step', `${writerSource(k)}\n//# sourceURL=portsim/trace/write-${k}.js`) as FieldWriter;
     return [k, { tag: KIND_TAG.get(k) as number, write }];
   }),
 );
