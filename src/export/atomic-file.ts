@@ -1,6 +1,8 @@
 /**
  * A file written through a temporary file beside it and renamed into place when complete, so
- * an export that fails or is interrupted leaves nothing half-written behind.
+ * an export that fails or is interrupted leaves nothing half-written behind: not even when
+ * the process ends while it is being written (a second Ctrl-C, any `process.exit`), since the
+ * temporary file is removed on the way out.
  *
  * @module
  */
@@ -16,10 +18,28 @@ export interface AtomicFile {
   abort(): void;
 }
 
+/** Temporary files being written, removed if the process ends first (a second Ctrl-C, `process.exit`). */
+const unfinished = new Set<string>();
+
+function removeUnfinished(): void {
+  for (const tmp of unfinished) rmSync(tmp, { force: true });
+  unfinished.clear();
+}
+
+function track(tmp: string): void {
+  if (unfinished.size === 0) process.on('exit', removeUnfinished);
+  unfinished.add(tmp);
+}
+
+function untrack(tmp: string): void {
+  if (unfinished.delete(tmp) && unfinished.size === 0) process.off('exit', removeUnfinished);
+}
+
 /** Opens `path` for writing through a temporary file. */
 export function openAtomic(path: string): AtomicFile {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
+  track(tmp);
   let open = true;
   // Many small writes go out in 1 MiB chunks: one system call per record would be slow.
   const chunks: Buffer[] = [];
@@ -44,11 +64,13 @@ export function openAtomic(path: string): AtomicFile {
       closeSync(fd);
       open = false;
       renameSync(tmp, path);
+      untrack(tmp);
     },
     abort() {
       if (open) closeSync(fd);
       open = false;
       rmSync(tmp, { force: true });
+      untrack(tmp);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,4 +136,21 @@ describe('an export stopped mid-way', () => {
     expect(readdirSync(out)).toEqual(['all.csv']);
     expect(readFileSync(join(out, 'all.csv'), 'utf8').split('\n')[0]).toBe(CSV_COLUMNS.join(','));
   }, 120_000);
+});
+
+it('leaves no temporary file when the process ends in the middle of writing one', () => {
+  const out = mkdtempSync(join(dir, 'exit-'));
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  // What a second Ctrl-C does to an export: process.exit while its file is half written.
+  const script = [
+    `import { readdirSync } from 'node:fs';`,
+    `import { openAtomic } from ${JSON.stringify(join(root, 'dist', 'src', 'export', 'index.js'))};`,
+    `openAtomic(${JSON.stringify(join(out, 'all.csv'))}).write('half a file');`,
+    `console.log(JSON.stringify(readdirSync(${JSON.stringify(out)})));`,
+    'process.exit(130);',
+  ].join('\n');
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(child.status, child.stderr).toBe(130);
+  expect(JSON.parse(child.stdout)).toEqual([expect.stringMatching(/^\.all\.csv\.\d+\.tmp$/)]);
+  expect(readdirSync(out)).toEqual([]);
 });
