@@ -9,7 +9,7 @@
  * @module
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { EventKind, Trace, TraceEvent } from '../trace/index.js';
+import { type BlockMeta, type EventKind, kindMask, type Trace, type TraceEvent } from '../trace/index.js';
 
 /** Which records to export. */
 export interface RecordFilter {
@@ -27,7 +27,15 @@ export interface ExportOptions {
 export async function forEachRecord(trace: Trace, filter: RecordFilter, visit: (e: TraceEvent, index: number) => void, options: ExportOptions = {}): Promise<void> {
   let index = 0;
   const stop = options.stop;
-  for (let b = 0; b < trace.index.blocks.length; b++) {
+  // A block the index says holds none of the kinds asked for is not read at all.
+  const wanted = filter.kinds === undefined ? -1 : kindMask(filter.kinds);
+  const blocks = trace.index.blocks;
+  for (let b = 0; b < blocks.length; b++) {
+    const meta = blocks[b] as BlockMeta;
+    if ((meta.kinds & wanted) === 0) {
+      index += meta.count;
+      continue;
+    }
     if (b > 0) await nextTurn();
     stop?.throwIfAborted();
     for (const e of trace.block(b)) {
