@@ -254,11 +254,6 @@ export interface WorldOptions {
 }
 
 /**
- * Builds the world of `scenario` on `sim`. Nothing runs until the simulation does.
- *
- * @throws WorldError for a scenario the schema accepts but the world cannot be built from.
- */
-/**
  * `parts` joined as one flat string. V8 joins 13 characters or more with `+` (or a template)
  * as a pair of pointers to the parts, and copies them into one string the first time the
  * result is hashed or compared, keeping both; a client's names are hashed at once (tables by
@@ -268,6 +263,11 @@ function flat(...parts: string[]): string {
   return parts.join('');
 }
 
+/**
+ * Builds the world of `scenario` on `sim`. Nothing runs until the simulation does.
+ *
+ * @throws WorldError for a scenario the schema accepts but the world cannot be built from.
+ */
 export function buildWorld(sim: Simulation, scenario: Scenario, seed: number | bigint | string, observer: WorldObserver, options: WorldOptions = {}): World {
   const lifeOptions = { keepAttempts: options.keepAttempts ?? true };
   const streams = new RandomStreams(BigInt.asUintN(64, typeof seed === 'string' && !/^\d+$/.test(seed) ? hashText(seed) : BigInt(seed)));
