@@ -40,7 +40,7 @@ const TYPE_CODE: Readonly<Record<Field['type'], number>> = { str: T_STR, uint: T
  * a name held in a variable. Records of real runs encode in two thirds of the time (218
  * against 316 ns a record), which counts at the hundreds of millions of records of a large run.
  */
-type FieldWriter = (e: Record<string, unknown>, out: ByteWriter, str: (s: string) => void, bad: typeof badField, step: number) => void;
+type FieldWriter = (e: Record<string, unknown>, out: ByteWriter, str: (s: string) => void, bad: typeof badField, micros: typeof toMicros, step: number) => void;
 
 /** How the encoder writes one kind of record: its tag and its fields. */
 interface KindPlan {
@@ -75,7 +75,7 @@ function writerSource(kind: EventKind): string {
         write = `if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) ${fail}; out.uvar(v);`;
         break;
       case T_DUR:
-        write = `if (typeof v !== 'number' || !(v >= 0)) ${fail}; out.uvar(Math.round(v * 1000000));`;
+        write = `if (typeof v !== 'number' || !(v >= 0)) ${fail}; out.uvar(micros(v));`;
         break;
       case T_BOOL:
         write = `if (typeof v !== 'boolean') ${fail}; out.u8(v ? 1 : 0);`;
@@ -98,7 +98,7 @@ const PLANS = new Map<string, KindPlan>(
     // Field names are identifiers of the schema's own (checked here), so the source is code this module wrote.
     for (const fd of SCHEMA[k]) if (!/^[a-z][A-Za-z]*$/.test(fd.name)) throw new Error(`trace schema: bad field name ${fd.name}`);
     // Named for profiles and stack traces, which otherwise show an anonymous function of no file.
-    const write = new Function('e', 'out', 'str', 'bad', 'step', `${writerSource(k)}\n//# sourceURL=portsim/trace/write-${k}.js`) as FieldWriter;
+    const write = new Function('e', 'out', 'str', 'bad', 'micros', 'step', `${writerSource(k)}\n//# sourceURL=portsim/trace/write-${k}.js`) as FieldWriter;
     return [k, { tag: KIND_TAG.get(k) as number, write }];
   }),
 );
@@ -148,7 +148,7 @@ export class BlockEncoder {
     }
     if (!(us >= this.prev)) throw new TypeError(`trace: ${e.kind} record at t=${e.t} goes back in time (previous ${this.prev / 1e6})`);
     out.u8(plan.tag);
-    plan.write(e as unknown as Record<string, unknown>, out, this.strRef, badField, us - this.prev);
+    plan.write(e as unknown as Record<string, unknown>, out, this.strRef, badField, toMicros, us - this.prev);
     this.prev = us;
     this.n++;
   }
@@ -194,7 +194,6 @@ export class BlockEncoder {
     this.out.uvar(0);
     this.out.str(s);
   };
-
 }
 
 /**
