@@ -10,39 +10,31 @@
  *
  * @module
  */
-import { rmSync } from 'node:fs';
-
-const pending = new Set<string>();
-
-const onExit = (): void => {
-  for (const path of pending) {
-    try {
-      rmSync(path, { recursive: true, force: true });
-    } catch {
-      // Nothing more can be done while the process ends.
-    }
-  }
-  pending.clear();
-};
+import { removeAtExit } from '../export/index.js';
 
 const onTerm = (): void => process.exit(143);
 const onHup = (): void => process.exit(129);
 
+/** Paths registered here and not yet let go of. */
+let held = 0;
+
 /**
  * Removes `path` (a file, or a folder and what it holds) if the process ends while it is
- * registered. Returns the function that lets go of it, once the command has put it in place
- * or removed it itself.
+ * registered (`removeAtExit`), SIGTERM and SIGHUP ending it meanwhile. Returns the function
+ * that lets go of it, once the command has put it in place or removed it itself.
  */
 export function removeOnExit(path: string): () => void {
-  if (pending.size === 0) {
-    process.on('exit', onExit);
+  if (held++ === 0) {
     process.on('SIGTERM', onTerm);
     process.on('SIGHUP', onHup);
   }
-  pending.add(path);
+  const release = removeAtExit(path);
+  let done = false;
   return () => {
-    if (!pending.delete(path) || pending.size > 0) return;
-    process.off('exit', onExit);
+    if (done) return;
+    done = true;
+    release();
+    if (--held > 0) return;
     process.off('SIGTERM', onTerm);
     process.off('SIGHUP', onHup);
   };

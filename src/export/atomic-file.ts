@@ -18,28 +18,38 @@ export interface AtomicFile {
   abort(): void;
 }
 
-/** Temporary files being written, removed if the process ends first (a second Ctrl-C, `process.exit`). */
+/** Paths to remove if the process ends while they are registered (`removeAtExit`). */
 const unfinished = new Set<string>();
 
 function removeUnfinished(): void {
-  for (const tmp of unfinished) rmSync(tmp, { force: true });
+  for (const path of unfinished) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Nothing more can be done while the process ends.
+    }
+  }
   unfinished.clear();
 }
 
-function track(tmp: string): void {
+/**
+ * Removes `path` (a file, or a folder and what it holds) if the process ends while it is
+ * registered: a second Ctrl-C, a signal turned into `process.exit`, any `process.exit`.
+ * Returns the function that lets go of it, once it is in place or removed.
+ */
+export function removeAtExit(path: string): () => void {
   if (unfinished.size === 0) process.on('exit', removeUnfinished);
-  unfinished.add(tmp);
-}
-
-function untrack(tmp: string): void {
-  if (unfinished.delete(tmp) && unfinished.size === 0) process.off('exit', removeUnfinished);
+  unfinished.add(path);
+  return () => {
+    if (unfinished.delete(path) && unfinished.size === 0) process.off('exit', removeUnfinished);
+  };
 }
 
 /** Opens `path` for writing through a temporary file. */
 export function openAtomic(path: string): AtomicFile {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   const fd = openSync(tmp, 'w');
-  track(tmp);
+  const release = removeAtExit(tmp);
   let open = true;
   // Many small writes go out in 1 MiB chunks: one system call per record would be slow.
   const chunks: Buffer[] = [];
@@ -64,13 +74,13 @@ export function openAtomic(path: string): AtomicFile {
       closeSync(fd);
       open = false;
       renameSync(tmp, path);
-      untrack(tmp);
+      release();
     },
     abort() {
       if (open) closeSync(fd);
       open = false;
       rmSync(tmp, { force: true });
-      untrack(tmp);
+      release();
     },
   };
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { type AtomicFile, openAtomic, writeFileAtomic } from './atomic-file.js';
+export { type AtomicFile, openAtomic, removeAtExit, writeFileAtomic } from './atomic-file.js';
 export { isoAt, type RunContext, runContext } from './context.js';
 export { CSV_COLUMNS, csvField, csvRow, exportCsv } from './csv.js';
 export { exportJson, JSON_EXPORT_VERSION } from './json.js';
