@@ -260,23 +260,52 @@ export class MtaQueue {
     this.sim.process(this.session(q, useTls, slots), { name: this.processName, now: true });
   }
 
-  /** The session of an attempt at `q` that holds one of `slots`, and what follows from it. */
+  /**
+   * The session of an attempt at `q` that holds one of `slots`, and what follows from it; then,
+   * where it can, the sessions of the messages the slot goes to next (see `handOn`).
+   */
   private *session(q: number, useTls: boolean, slots: Slots): ProcessBody<void> {
-    const life = this.table.lives[q] as MessageLife;
-    const destination = this.table.destinations[q] as string;
-    let attempt: Attempt;
-    try {
-      // The destination may have died while this message waited for a slot.
-      attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(life, destination, useTls ? WITH_TLS : WITHOUT_TLS);
-    } finally {
+    for (;;) {
+      const destination = this.table.destinations[q] as string;
+      let attempt: Attempt | undefined;
+      try {
+        // The destination may have died while this message waited for a slot.
+        attempt = this.deadNow(destination) ? this.suspended(destination) : yield* this.opts.attempt(this.table.lives[q] as MessageLife, destination, useTls ? WITH_TLS : WITHOUT_TLS);
+      } finally {
+        // An attempt cut short gives its slot on as any other does.
+        if (attempt === undefined) this.release(slots);
+      }
+      const next = this.handOn(slots);
+      if (attempt.suspended !== true) {
+        // A session that got past the handshake shows the destination alive again.
+        if (this.opts.profile.deadFor > 0 && killsDestination(attempt.cause)) this.dead.set(destination, { until: this.sim.now + this.opts.profile.deadFor, attempt });
+        else this.dead.delete(destination);
+      }
+      this.settle(q, attempt);
+      if (next < 0) return;
+      q = next;
+      useTls = ((this.table.flags[q] as number) & USE_TLS) !== 0;
+    }
+  }
+
+  /**
+   * Gives `slots` back as `release` does, except when the slot goes to a waiting message whose
+   * session would be the very next event: then it is that message's slot number, and the
+   * caller runs its session itself once it has settled its own attempt, without an event or
+   * a process of its own; -1 otherwise.
+   *
+   * The session `release` starts is an event at this same moment, after every event already
+   * due now. With none due now, nothing runs between this event and that one, so running the
+   * session at the end of this event keeps every event in the same order. At a million
+   * subscribers the BT-like MX's 20 slots pass from message to message this way about ten
+   * million times a day.
+   */
+  private handOn(slots: Slots): number {
+    if (slots.waiting.length === 0 || !(this.sim.peek() > this.sim.now)) {
       this.release(slots);
+      return -1;
     }
-    if (attempt.suspended !== true) {
-      // A session that got past the handshake shows the destination alive again.
-      if (this.opts.profile.deadFor > 0 && killsDestination(attempt.cause)) this.dead.set(destination, { until: this.sim.now + this.opts.profile.deadFor, attempt });
-      else this.dead.delete(destination);
-    }
-    this.settle(q, attempt);
+    return slots.waiting.shift() as number;
   }
 
   /** Records `attempt` at `q`, then ends the message or schedules its next attempt. */

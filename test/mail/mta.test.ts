@@ -277,6 +277,37 @@ describe("an MTA's deliveries to one destination", () => {
     expect(retried.attempts.map((a) => a.result)).toEqual(['deferred', 'deferred']);
   });
 
+  it('pass a slot on at the moment it comes free, after anything else due at that moment', () => {
+    const limited = (): Partial<SmtpServerConfig> => ({ perIpLimit: { limit: new WindowLimit({ limit: 1, window: DAY }), reply: Replies.tooManyMessages } });
+    // Sessions at flow level, as at ISP scale, each numbering its flow as it opens.
+    const flowLevel = (): Setup => {
+      const s = relay(limited(), { concurrencyPerDestination: 1 });
+      s.w.net.direct = () => true;
+      return s;
+    };
+    // Three messages at once for one slot: the first is delivered, the other two refused in turn.
+    const plain = flowLevel();
+    const lives = [0, 0, 0].map(() => plain.sendAt(0));
+    plain.w.sim.run({ until: 100 });
+    const [a, b, c] = lives.map((l) => l.attempts[0] as Attempt);
+    expect([a?.result, b?.result, c?.result]).toEqual(['accepted', 'deferred', 'deferred']);
+    expect([a?.flow, b?.flow, c?.flow]).toEqual([1, 2, 3]);
+    expect(b?.start).toBe(a?.end);
+    expect(c?.start).toBe(b?.end);
+    // The same, with something else due at the very moment the first session ends, set up
+    // after that session's last step was: it runs before the second session opens (it takes
+    // the next flow number), and the sessions keep their moments.
+    const s = flowLevel();
+    const again = [0, 0, 0].map(() => s.sendAt(0));
+    const end = a?.end as number;
+    let other = -1;
+    s.w.sim.at(end - 1e-6, () => s.w.sim.at(end, () => (other = s.w.net.nextFlowId())));
+    s.w.sim.run({ until: 100 });
+    expect(other).toBe(2);
+    expect(again.map((l) => l.attempts[0]?.flow)).toEqual([1, 3, 4]);
+    expect(again.map((l) => [l.attempts[0]?.start, l.attempts[0]?.end])).toEqual([a, b, c].map((x) => [x?.start, x?.end]));
+  });
+
   it('defer a waiting message without a connection when the destination died while it waited', () => {
     const s = relay({}, { concurrencyPerDestination: 1 });
     s.w.net.dns.addMx('down.example', 'mx.down.example');
