@@ -35,7 +35,7 @@ import { type ConnectReport, type Host, type Payload, tlsClientHello, tlsServerH
 import type { Attempt, FailureCause, MailMessage, SmtpStage } from './message.js';
 import { Replies, type SmtpReply } from './reply.js';
 import type { ClientSettings, CommandTimeouts, SessionResult, SessionTarget } from './smtp-client.js';
-import { readsAsItself, type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
+import { plainReadsAsItself, readsAsItself, type ServerAnswer, type ServerSession, SmtpServer, type SmtpService } from './smtp-server.js';
 import { capabilityNames, commandPayload, multilinePayload, replyPayload, type SmtpCommand } from './smtp-wire.js';
 
 /**
@@ -186,7 +186,7 @@ function* run(host: Host, target: SessionTarget, settings: ClientSettings, messa
       }
     }
     if (settings.auth !== undefined) {
-      const auth: SmtpCommand = { verb: 'AUTH', arg: `PLAIN ${Buffer.from(`\u0000${settings.auth.user}\u0000${settings.auth.password}`).toString('base64')}` };
+      const auth = authOf(settings.auth.user, settings.auth.password);
       if (x.arrives(auth)) yield x.at(x.arrival);
       x.answered('auth', auth, 235);
     }
@@ -224,6 +224,14 @@ let lastEhlo: SmtpCommand = { verb: 'EHLO', arg: '' };
 function ehloOf(name: string): SmtpCommand {
   if (lastEhlo.arg !== name) lastEhlo = { verb: 'EHLO', arg: name };
   return lastEhlo;
+}
+
+// AUTH PLAIN with the user and password handed over as read (`credentials`), as the addresses
+// of MAIL and RCPT are: nobody decodes what this side wrote, and a smart host's million users
+// each authenticate several times a day.
+function authOf(user: string, password: string): SmtpCommand {
+  if (plainReadsAsItself(user, password)) return { verb: 'AUTH', arg: '', credentials: [user, password] };
+  return { verb: 'AUTH', arg: `PLAIN ${Buffer.from(`\u0000${user}\u0000${password}`).toString('base64')}` };
 }
 
 // A failure's cause, one object per reply and stage: a deferred message keeps its last cause

@@ -245,8 +245,8 @@ export class SmtpServer {
         if (s.listener.tls !== 'starttls' || s.encrypted) return go(Replies.badSequence);
         return { reply: Replies.readyForTls, lines: null, then: 'tls' };
       case 'AUTH': {
-        if (cfg.accounts === undefined || !checkPlain(cmd.arg, cfg.accounts)) return this.refuse(s, Replies.authFailed, 'go');
-        s.user = (decodePlain(cmd.arg) as [string, string])[0];
+        if (cfg.accounts === undefined || !checkPlain(cmd, cfg.accounts)) return this.refuse(s, Replies.authFailed, 'go');
+        s.user = (credentialsOf(cmd) as readonly [string, string])[0];
         return go(Replies.authOk);
       }
       case 'MAIL': {
@@ -309,7 +309,7 @@ export class SmtpServer {
     const cfg = this.config;
     switch (cmd.verb) {
       case 'AUTH':
-        return s.cfg.accounts === undefined || !checkPlain(cmd.arg, s.cfg.accounts);
+        return s.cfg.accounts === undefined || !checkPlain(cmd, s.cfg.accounts);
       case 'MAIL':
         return (s.listener.authRequired === true && s.user === null) || cfg.perIpLimit !== undefined || (cfg.perUserLimit !== undefined && s.user !== null) || cfg.spf !== undefined;
       case 'RCPT': {
@@ -462,8 +462,24 @@ function decodePlain(arg: string): [string, string] | null {
   return up;
 }
 
-function checkPlain(arg: string, accounts: ReadonlyMap<string, string> | ((user: string, password: string) => boolean)): boolean {
-  const up = decodePlain(arg);
+/** The user and password of an AUTH PLAIN command: the ones handed over, or those its text encodes. */
+function credentialsOf(cmd: SmtpCommand): readonly [string, string] | null {
+  return cmd.credentials ?? decodePlain(cmd.arg);
+}
+
+/**
+ * Whether `user` and `password` read back as themselves from AUTH PLAIN's text: no NUL, which
+ * separates them there, and no lone surrogate, which UTF-8 cannot carry.
+ */
+export function plainReadsAsItself(user: string, password: string): boolean {
+  return !user.includes('\u0000') && !password.includes('\u0000') && !LONE_SURROGATE.test(user) && !LONE_SURROGATE.test(password);
+}
+
+// With the `u` flag a pair of surrogates is one character, so only a lone one matches.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function checkPlain(cmd: SmtpCommand, accounts: ReadonlyMap<string, string> | ((user: string, password: string) => boolean)): boolean {
+  const up = credentialsOf(cmd);
   if (up === null) return false;
   return typeof accounts === 'function' ? accounts(up[0], up[1]) : accounts.get(up[0]) === up[1];
 }

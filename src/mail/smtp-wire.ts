@@ -26,6 +26,11 @@ export interface SmtpCommand {
    * writes no text (a direct session); where given, the server reads it instead of `arg`.
    */
   readonly address?: string;
+  /**
+   * AUTH PLAIN's user and password as the server would decode them from `arg`, given by a
+   * side that writes no text (a direct session); where given, the server reads them instead.
+   */
+  readonly credentials?: readonly [user: string, password: string];
   /** The message itself, riding with the DATA content. */
   readonly message?: unknown;
 }

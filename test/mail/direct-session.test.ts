@@ -443,6 +443,20 @@ describe('a direct SMTP session', () => {
       expect(ordinary.stats).toEqual({ accepted: 1, deferred: 0, rejected: 6, sessions: 8 });
     });
 
+    it('(e) AUTH PLAIN with a user or password its text cannot carry: a NUL, a lone surrogate (and one that it can)', () => {
+      // Each account exists as written; what the server decodes from AUTH PLAIN decides.
+      const accounts = new Map([
+        ['nul', 'pass\u0000word'],
+        ['lone', 'pass\uD800'],
+        ['émile', '🔑 clé'],
+      ]);
+      const { ordinary } = directly({
+        server: esp({ accounts }),
+        streams: [[...accounts].map(([user, password]) => ({ at: 0, from: 'laptop' as const, port: 587, settings: { auth: { user, password } } }))],
+      });
+      expect(results(ordinary)).toEqual(['rejected auth 535 (starttls)', 'rejected auth 535 (starttls)', 'accepted (starttls)']);
+    });
+
     it('(f) a client requiring STARTTLS from a server that does not offer it: deferred, required-but-not-offered', () => {
       const { ordinary } = directly({
         server: esp(),
