@@ -207,7 +207,7 @@ export class MtaQueue {
   private release(slots: Slots): void {
     const next = slots.waiting.shift();
     if (next === undefined) slots.busy--;
-    else this.sim.process(this.session(next, ((this.table.flags[next] as number) & USE_TLS) !== 0, slots), { name: this.processName, delay: 0 });
+    else this.sim.process(this.session(next, this.waitedWithTls(next), slots), { name: this.processName, delay: 0 });
   }
 
   /**
@@ -220,6 +220,11 @@ export class MtaQueue {
     t.flags[q] = flags & ~PLAINTEXT_NOW;
     if ((flags & TLS_FAILED) === 0) return true;
     return !((flags & PLAINTEXT_NOW) !== 0 || (this.fallback.kind === 'plaintext-after' && this.sim.now - (t.queuedAt[q] as number) >= this.fallback.age));
+  }
+
+  /** Whether the attempt `q` waited in line for is to use TLS (`setUseTls`). */
+  private waitedWithTls(q: number): boolean {
+    return ((this.table.flags[q] as number) & USE_TLS) !== 0;
   }
 
   private setUseTls(q: number, useTls: boolean): void {
@@ -284,7 +289,7 @@ export class MtaQueue {
       this.settle(q, attempt);
       if (next < 0) return;
       q = next;
-      useTls = ((this.table.flags[q] as number) & USE_TLS) !== 0;
+      useTls = this.waitedWithTls(q);
     }
   }
 
@@ -296,9 +301,10 @@ export class MtaQueue {
    *
    * The session `release` starts is an event at this same moment, after every event already
    * due now. With none due now, nothing runs between this event and that one, so running the
-   * session at the end of this event keeps every event in the same order. At a million
-   * subscribers the BT-like MX's 20 slots pass from message to message this way about ten
-   * million times a day.
+   * session at the end of this event keeps every event in the same order. Sessions that
+   * started together at a queue scan end together too, and then each hand-over but the last
+   * finds the others' ends due and takes its event: at a million subscribers this spares
+   * about 8 million events of the week's billion.
    */
   private handOn(slots: Slots): number {
     if (slots.waiting.length === 0 || !(this.sim.peek() > this.sim.now)) {
