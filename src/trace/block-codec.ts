@@ -55,7 +55,7 @@ interface KindPlan {
  */
 function writerSource(kind: EventKind): string {
   const fields = SCHEMA[kind];
-  const optionals = fields.filter((fd) => fd.optional === true);
+  const optionals = OPTIONALS[kind] as readonly Field[];
   const lines: string[] = [];
   if (optionals.length > 0) {
     lines.push('let mask = 0;');
