@@ -34,9 +34,14 @@ function num(n: number, tone: 'ok' | 'bad' | 'warn' | 'plain'): ReturnType<typeo
 }
 
 /** One row of the group table. */
+/** A sender's name in its column, with a space after it however long it is. */
+function senderCell(name: string): string {
+  return `${padRight(name, 13)} `;
+}
+
 function groupRow(name: string, isp: string, c: ClassTally, how: string): Line {
   return [
-    seg(padRight(name, 14)),
+    seg(senderCell(name)),
     seg(padRight(isp, 8), 'muted'),
     num(c.created, 'plain'),
     num(c.delivered, 'ok'),
@@ -69,7 +74,7 @@ export function worldLines(header: TraceHeader, s: AggregateState): Line[] {
     const g = s.groups[name];
     const isp = ispOf.get(name) ?? '';
     if (g === undefined) {
-      lines.push([seg(padRight(name, 14)), seg(padRight(isp, 8), 'muted'), seg(padLeft('-', NUM), 'muted'), seg('  nothing yet', 'muted')]);
+      lines.push([seg(senderCell(name)), seg(padRight(isp, 8), 'muted'), seg(padLeft('-', NUM), 'muted'), seg('  nothing yet', 'muted')]);
       continue;
     }
     const how = failingHow(g);

@@ -35,6 +35,15 @@ describe('the world pane', () => {
     expect(senders.map((l) => l.split(/\s+/)[0])).toEqual(['home', 'office', 'mobile', 'zombies']);
   });
 
+  it("keeps a sender's name apart from its ISP, whatever the name's length", () => {
+    const header = storyHeader();
+    const long = { ...header, entities: { ...header.entities, groups: header.entities.groups.map((g, i) => (i === 0 ? { ...g, name: 'shop-customers' } : i === 1 ? { ...g, name: 'smart-host-users' } : g)) } };
+    const lines = worldLines(long, foldEvents(emptyState(), [])).map(plain);
+    const isp = header.entities.groups[0]?.isp as string;
+    expect(lines[1]).toMatch(new RegExp(`^shop-custome… ${isp}\\s`));
+    expect(lines[2]).toMatch(new RegExp(`^smart-host-u… ${header.entities.groups[1]?.isp as string}\\s`));
+  });
+
   it("logs a rule's counters as running totals", () => {
     expect(plain(logLine({ kind: 'rule', t: 60, rule: 'lime/block-25', packets: 47316, flows: 9426 }))).toMatch(/rule\s+lime\/block-25 47,316 packets, 9,426 flows so far$/);
   });
