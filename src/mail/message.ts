@@ -96,22 +96,18 @@ export interface MessageLifeOptions {
 
 /** A message and everything that happened to it. */
 export class MessageLife {
-  /** Every attempt, in order; empty for a life made without `keepAttempts`. */
+  /** Every attempt, in order; empty (the shared `NO_ATTEMPTS`) for a life made without `keepAttempts`. */
   readonly attempts: readonly Attempt[];
-  /** The last failed attempt, when attempts are kept. */
-  private failure: Attempt | undefined = undefined;
-  // Without them, the parts of it `lastFailure` gives, kept in the life itself: a message
-  // deferred again and again keeps no attempt object while it waits (a million subscribers'
-  // week queues four million of them at once). No cause: no failure yet.
-  private failedCause: FailureCause | undefined = undefined;
-  private failedBy = '';
-  private failedServer = '';
-  private failedPort = 0;
-  /** The failed attempt's flow id, or -1 for none. */
+  // What `lastFailure` gives, kept whether or not attempts are: who failed where, and why, as
+  // one object shared by the failures alike (a queue defers message after message with the
+  // same reply from the same server), and the connection's flow id (-1 for none). A message
+  // deferred again and again keeps no attempt object while it waits: a million subscribers'
+  // week queues four million of them at once, so each field here costs 32 MB.
+  private failedAt: FailureSite | undefined = undefined;
   private failedFlow = -1;
-  private readonly keepAttempts: boolean;
   private endFate: Fate = 'queued';
-  private endAt = Infinity;
+  // Null until the end: a time is a number object of its own, and only ended lives need one.
+  private endTime: number | null = null;
   /** Delay warnings sent to the author. */
   warnings = 0;
   /**
@@ -129,8 +125,7 @@ export class MessageLife {
     options: MessageLifeOptions = {},
   ) {
     this.envelope = message;
-    this.keepAttempts = options.keepAttempts ?? true;
-    this.attempts = this.keepAttempts ? [] : NO_ATTEMPTS;
+    this.attempts = (options.keepAttempts ?? true) ? [] : NO_ATTEMPTS;
   }
 
   /** The fate so far. */
@@ -140,28 +135,20 @@ export class MessageLife {
 
   /** When it ended (Infinity while queued). */
   get endedAt(): number {
-    return this.endAt;
+    return this.endTime ?? Infinity;
   }
 
   /** Seconds from creation to the end, or to `now` while queued. */
   age(now: number): number {
-    return Math.min(this.endAt, now) - this.message.createdAt;
+    return Math.min(this.endedAt, now) - this.message.createdAt;
   }
 
   /** Records an attempt. */
   attempt(a: Attempt): void {
-    if (a.cause === undefined) {
-      if (this.keepAttempts) (this.attempts as Attempt[]).push(a);
-      return;
-    }
-    if (this.keepAttempts) {
-      (this.attempts as Attempt[]).push(a);
-      this.failure = a;
-    }
-    this.failedCause = a.cause;
-    this.failedBy = a.by;
-    this.failedServer = a.server;
-    this.failedPort = a.port;
+    if (this.attempts !== NO_ATTEMPTS) (this.attempts as Attempt[]).push(a);
+    const cause = a.cause;
+    if (cause === undefined) return;
+    this.failedAt = failureSite(a.by, a.server, a.port, cause);
     this.failedFlow = a.flow ?? -1;
   }
 
@@ -169,7 +156,7 @@ export class MessageLife {
   end(fate: Exclude<Fate, 'queued'>, at: number): void {
     if (this.endFate !== 'queued') throw new Error(`message ${this.message.id} already ended (${this.endFate})`);
     this.endFate = fate;
-    this.endAt = at;
+    this.endTime = at;
   }
 
   /**
@@ -177,17 +164,39 @@ export class MessageLife {
    * attempts are kept, otherwise what is remembered of it.
    */
   lastFailure(): Failure | undefined {
-    if (this.failure !== undefined) return this.failure;
-    const cause = this.failedCause;
-    if (cause === undefined) return undefined;
-    const f = { by: this.failedBy, server: this.failedServer, port: this.failedPort, cause };
+    const site = this.failedAt;
+    if (site === undefined) return undefined;
+    const kept = this.attempts;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const a = kept[i] as Attempt;
+      if (a.cause !== undefined) return a;
+    }
+    const f = { by: site.by, server: site.server, port: site.port, cause: site.cause };
     return this.failedFlow < 0 ? f : { ...f, flow: this.failedFlow };
   }
 
   /** The last failure's cause, if any: what a bounce or a user's error says. */
   lastCause(): FailureCause | undefined {
-    return this.failedCause;
+    return this.failedAt?.cause;
   }
+}
+
+/** Who failed a message where, and why: the parts of a failed attempt a life keeps. */
+interface FailureSite {
+  readonly by: string;
+  readonly server: string;
+  readonly port: number;
+  readonly cause: FailureCause;
+}
+
+// The site made last, handed out again while failures come alike.
+let lastSite: FailureSite | undefined;
+
+/** The failure site of `by`, `server`, `port` and `cause`: the one made last when it is alike. */
+function failureSite(by: string, server: string, port: number, cause: FailureCause): FailureSite {
+  const s = lastSite;
+  if (s !== undefined && s.cause === cause && s.by === by && s.server === server && s.port === port) return s;
+  return (lastSite = { by, server, port, cause });
 }
 
 // What every life made without `keepAttempts` shows: one empty list for all of them.

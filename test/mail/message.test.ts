@@ -35,6 +35,31 @@ describe('a message life', () => {
     for (const life of [full, lean]) expect(life.lastCause()).toMatchObject({ reply: { code: 450, text: 'try 600' } });
     expect(new MessageLife(message, { keepAttempts: false }).lastCause()).toBeUndefined();
   });
+
+  it('keeps each lean life its own last failure while many fail alike or in turn, and its end', () => {
+    const lives = [1, 2, 3].map((id) => new MessageLife({ ...message, id }, { keepAttempts: false })) as [MessageLife, MessageLife, MessageLife];
+    const [a, b, c] = lives;
+    const first = attempt(0, 'deferred', 421);
+    const other = { ...attempt(5, 'deferred', 450), by: 'other-mta', port: 587 };
+    a.attempt(first);
+    b.attempt({ ...first, flow: 7 });
+    c.attempt(other);
+    a.attempt({ ...first, start: 10, flow: 9 });
+    expect(a.lastFailure()).toEqual({ by: 'mta', server: 'mx.b.example', port: 25, cause: first.cause, flow: 9 });
+    expect(b.lastFailure()).toEqual({ by: 'mta', server: 'mx.b.example', port: 25, cause: first.cause, flow: 7 });
+    expect(c.lastFailure()).toEqual({ by: 'other-mta', server: 'mx.b.example', port: 587, cause: other.cause, flow: 5 });
+    b.attempt({ ...attempt(20, 'deferred'), cause: undefined } as Attempt);
+    expect(b.lastCause()).toBe(first.cause);
+    const noFlow: Attempt = { ...attempt(30, 'deferred', 451) };
+    delete (noFlow as { flow?: number }).flow;
+    b.attempt(noFlow);
+    expect(b.lastFailure()).toEqual({ by: 'mta', server: 'mx.b.example', port: 25, cause: noFlow.cause });
+    expect(a.endedAt).toBe(Infinity);
+    expect(a.age(100)).toBe(100);
+    a.end('delivered', 40.5);
+    expect([a.fate, a.endedAt, a.age(100)]).toEqual(['delivered', 40.5, 40.5]);
+    expect(() => a.end('bounced', 50)).toThrow(/already ended \(delivered\)/);
+  });
 });
 
 describe('the list of messages on their way', () => {
