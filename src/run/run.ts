@@ -10,7 +10,7 @@ import type { Attempt, FailureCause, MessageLife, SendResult, SmtpReply, Traffic
 import { emptyGroupReport, type GroupReport, type ListingReport, type LocationReport, quantile, REPORT_VERSION, type RunReport, type ServerReport, type UserErrorKind, type VpnReport } from '../metrics/index.js';
 import { type ConnectReport, flagString, FlowBits, formatAddress, type Host, IpProtocol, type NetEvent, type Packet, protocolName } from '../net/index.js';
 import { BASE_VARIANT, type FidelityLevel, type LoadedScenario, type RuleSpecInput, type Scenario, selectVariant } from '../scenario/index.js';
-import { type MessageStage, type Protocol, type TcpFlags, toMicros, type TraceEvent, type TraceHeader, type VerdictAction } from '../trace/index.js';
+import { type ConnectEvent, type MessageStage, type Protocol, type TcpFlags, toMicros, type TraceEvent, type TraceHeader, type VerdictAction } from '../trace/index.js';
 import { buildWorld, causeText, type World, type WorldObserver } from '../world/index.js';
 import { checkExpectations } from './expectations.js';
 import { MailTally, queuedOf } from './mail-tally.js';
@@ -335,19 +335,12 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     },
     connected(client, by, report: ConnectReport, flow, server, port) {
       const rule = blockedBy.get(flow);
-      emit({
-        kind: 'connect',
-        t: now(),
-        flow,
-        group: client?.group ?? by,
-        client: client?.id ?? by,
-        server,
-        port,
-        outcome: report.outcome,
-        ...(report.errno === null ? {} : { errno: report.errno.name }),
-        elapsed: report.elapsed,
-        ...(rule === undefined ? {} : { rule }),
-      });
+      // One shape for every connect record, its optional fields added only where they apply:
+      // the smart host and its users make a record like this for each of their sessions.
+      const r: ConnectEvent = { kind: 'connect', t: now(), flow, group: client?.group ?? by, client: client?.id ?? by, server, port, outcome: report.outcome, elapsed: report.elapsed };
+      if (report.errno !== null) r.errno = report.errno.name;
+      if (rule !== undefined) r.rule = rule;
+      emit(r);
       if (report.outcome === 'timed-out') onFirst('timeout', client?.group, server);
       else if (report.outcome !== 'connected') onFirst(report.outcome, client?.group, server);
     },
