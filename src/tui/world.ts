@@ -33,12 +33,12 @@ function num(n: number, tone: 'ok' | 'bad' | 'warn' | 'plain'): ReturnType<typeo
   return seg(padLeft(count(n), NUM), n === 0 ? 'muted' : tone);
 }
 
-/** One row of the group table. */
 /** A sender's name in its column, with a space after it however long it is. */
 function senderCell(name: string): string {
   return `${padRight(name, 13)} `;
 }
 
+/** One row of the group table. */
 function groupRow(name: string, isp: string, c: ClassTally, how: string): Line {
   return [
     seg(senderCell(name)),
