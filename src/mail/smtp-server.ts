@@ -245,8 +245,9 @@ export class SmtpServer {
         if (s.listener.tls !== 'starttls' || s.encrypted) return go(Replies.badSequence);
         return { reply: Replies.readyForTls, lines: null, then: 'tls' };
       case 'AUTH': {
-        if (cfg.accounts === undefined || !checkPlain(cmd, cfg.accounts)) return this.refuse(s, Replies.authFailed, 'go');
-        s.user = (credentialsOf(cmd) as readonly [string, string])[0];
+        const user = cfg.accounts === undefined ? null : acceptedUser(cmd, cfg.accounts);
+        if (user === null) return this.refuse(s, Replies.authFailed, 'go');
+        s.user = user;
         return go(Replies.authOk);
       }
       case 'MAIL': {
@@ -309,7 +310,7 @@ export class SmtpServer {
     const cfg = this.config;
     switch (cmd.verb) {
       case 'AUTH':
-        return s.cfg.accounts === undefined || !checkPlain(cmd, s.cfg.accounts);
+        return s.cfg.accounts === undefined || acceptedUser(cmd, s.cfg.accounts) === null;
       case 'MAIL':
         return (s.listener.authRequired === true && s.user === null) || cfg.perIpLimit !== undefined || (cfg.perUserLimit !== undefined && s.user !== null) || cfg.spf !== undefined;
       case 'RCPT': {
@@ -478,9 +479,11 @@ export function plainReadsAsItself(user: string, password: string): boolean {
 // With the `u` flag a pair of surrogates is one character, so only a lone one matches.
 const LONE_SURROGATE = /\p{Cs}/u;
 
-function checkPlain(cmd: SmtpCommand, accounts: ReadonlyMap<string, string> | ((user: string, password: string) => boolean)): boolean {
+/** The user an AUTH PLAIN command logs in as, or null when `accounts` refuse it (or it is no AUTH PLAIN). */
+function acceptedUser(cmd: SmtpCommand, accounts: ReadonlyMap<string, string> | ((user: string, password: string) => boolean)): string | null {
   const up = credentialsOf(cmd);
-  if (up === null) return false;
-  return typeof accounts === 'function' ? accounts(up[0], up[1]) : accounts.get(up[0]) === up[1];
+  if (up === null) return null;
+  const [user, password] = up;
+  return (typeof accounts === 'function' ? accounts(user, password) : accounts.get(user) === password) ? user : null;
 }
 
