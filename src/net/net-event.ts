@@ -5,6 +5,7 @@
  * @module
  */
 import type { Address } from './address.js';
+import type { Host } from './host.js';
 import type { ContractTerms } from './line-class.js';
 import type { Packet } from './packet.js';
 
@@ -16,6 +17,8 @@ export interface SendEvent {
   readonly type: 'send';
   readonly time: number;
   readonly host: string;
+  /** The host itself, for observers that keep something on it (found without a lookup by name). */
+  readonly sender: Host;
   readonly packet: Packet;
 }
 

@@ -350,7 +350,7 @@ export class Network {
   }
 
   private sendStamped(host: Host, packet: Packet): void {
-    if (this.observers.length > 0) this.emit({ type: 'send', time: this.sim.now, host: host.name, packet });
+    if (this.observers.length > 0) this.emit({ type: 'send', time: this.sim.now, host: host.name, sender: host, packet });
     if (host.isp === null || host.up === null) {
       this.lose(packet, 'detached');
       return;

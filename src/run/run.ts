@@ -435,10 +435,6 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
   // Whether a host is in the sample is worked out once per host and kept on the host, not
   // worked out at every packet, nor kept in a table of every host.
   const inTheSample = (h: Host): boolean => (h.sampled ??= sample >= 1 || (sample > 0 && createHash('sha1').update(h.name).digest().readUInt32BE(0) / 2 ** 32 < sample));
-  const sampled = (hostName: string): boolean => {
-    const h = world.net.findHost(hostName);
-    return h !== undefined && inTheSample(h);
-  };
   // The client a host name belongs to, found from the name (a group's prefix and the client's
   // index) rather than from a table of every subscriber; only hosts with packets recorded ask.
   const groupByPrefix = new Map([...world.groups.values()].map((g) => [`${g.spec.name}-`, g]));
@@ -478,9 +474,9 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
       if (p.protocol === IpProtocol.TCP && (p.flags & 0x12) === 0x02) {
         // Only TCP SYNs make a TCP flow recorded, so the SYNs from the first recorded one on
         // give the same client end as all of them would.
-        if (sampled(e.host)) recorded.add(p.flow);
+        if (inTheSample(e.sender)) recorded.add(p.flow);
         if (recorded.has(p.flow)) flowClient.set(p.flow, p.src);
-      } else if (p.protocol !== IpProtocol.TCP && sampled(e.host)) recorded.add(p.flow);
+      } else if (p.protocol !== IpProtocol.TCP && inTheSample(e.sender)) recorded.add(p.flow);
       if (!recorded.has(p.flow)) return;
       const who = clientOf(e.host);
       emit(packetEvent(p, e.time, who === undefined ? 'server' : 'client', who));
