@@ -21,10 +21,12 @@ import {
   type Network,
   type Packet,
   type Payload,
+  type PlannedDrops,
   rstReplyTo,
   TcpFlag,
   tcpSegment,
 } from '../net/index.js';
+import { EventQueue } from '../engine/index.js';
 import { inspect, offersStarttls, stripStarttls } from './inspection.js';
 import { FlowTable, type FlowEntry } from './flow-table.js';
 import { Policy, type PolicySpec } from './policy.js';
@@ -76,6 +78,26 @@ const ICMP_CODES: Record<Exclude<RejectWith, 'tcp-reset'>, number> = {
   'icmp-admin-prohibited': IcmpCode.ADMIN_PROHIBITED,
 };
 
+/** The repeated SYNs of one connection that a firewall counts as the clock reaches them. */
+class DropPlan implements PlannedDrops {
+  /** The next repeat to count. */
+  next = 0;
+  /** Repeats sent from this moment on are not sent after all. */
+  cutAt = Infinity;
+
+  constructor(
+    readonly sentAt: readonly number[],
+    readonly index: number,
+    readonly bytes: number,
+    readonly line: AccessLine,
+    readonly wire: number,
+  ) {}
+
+  cut(at: number): void {
+    this.cutAt = Math.min(this.cutAt, at);
+  }
+}
+
 /** A border firewall. */
 export class Firewall implements BorderFilter {
   readonly policy: Policy;
@@ -89,6 +111,10 @@ export class Firewall implements BorderFilter {
   /** Flows (by id) already counted when a new packet of theirs was dropped or rejected. */
   private readonly refused = new FlowBits();
   private net: Network | null = null;
+  /** Planned repeats (`dropsRepeats`): each plan's next moment, by the plan's slot in `plans`. */
+  private readonly planned = new EventQueue();
+  private readonly plans: (DropPlan | null)[] = [];
+  private readonly freePlans: number[] = [];
   private readonly ctx: { now: number; subscriber: string; line: AccessLine | null };
   private readonly context: VerdictContext;
   /** A rule may reset flows: a packet let through now could meet a reset flow at the border. */
@@ -122,6 +148,7 @@ export class Firewall implements BorderFilter {
 
   /** Counters of the rule called `name`, or of the default action when `name` is null. */
   counters(name: string | null): Readonly<RuleCounters> {
+    if (this.planned.size > 0 && this.net !== null) this.settle(this.net.sim.now);
     if (name === null) return this.counts[this.policy.rules.length] as RuleCounters;
     const r = this.policy.rule(name);
     if (r === undefined) throw new Error(`no rule called "${name}"`);
@@ -255,15 +282,96 @@ export class Firewall implements BorderFilter {
    * it; its verdict record, the same as the first SYN's, is not made again.
    */
   dropsSilently(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number, firstAt: number): boolean {
-    if (this.keepLog || packet.protocol !== IpProtocol.TCP || packet.flags !== TcpFlag.SYN || this.flows.peek(packet, at) !== undefined) return false;
+    const index = this.silentDrop(packet, direction, line, network, at, firstAt);
+    if (index < 0) return false;
+    this.count(index, packet, this.firstOf(packet));
+    return true;
+  }
+
+  /**
+   * For the repeats still to come of a SYN whose first repeat `dropsSilently` just dropped
+   * (see `BorderFilter.dropsRepeats`): would each, sent at `sentAt[i]` and reaching the border
+   * `up` later, be dropped the same way? It is, when the first of them is and no rule switches
+   * on or off before the last arrives: within one flow that is new, the verdict can change
+   * only with the rule windows, with who holds the flow's addresses (the network vouches
+   * that neither end moves meanwhile) and with the line's contract (which only a fair-use
+   * limit changes, and the network plans no repeat on a line that has one). Each is then
+   * counted when the clock reaches the moment it is sent (`settle`), as `dropsSilently`
+   * would count it then.
+   */
+  dropsRepeats(packet: Packet, direction: Direction, line: AccessLine, network: Network, sentAt: readonly number[], up: number, firstAt: number): PlannedDrops | null {
+    const n = sentAt.length;
+    if (n === 0) return null;
+    const from = (sentAt[0] as number) + up;
+    const last = (sentAt[n - 1] as number) + up;
+    if (!(last < this.policy.steadyAround(from)[1])) return null;
+    const index = this.silentDrop(packet, direction, line, network, from, firstAt);
+    // A repeat is never a new flow once the first SYN was refused, so each adds a packet only.
+    if (index < 0 || this.firstOf(packet)) return null;
+    let slot = this.freePlans.pop();
+    if (slot === undefined) slot = this.plans.push(null) - 1;
+    const plan = new DropPlan(sentAt, index, packet.length, line, packet.wireLength);
+    this.plans[slot] = plan;
+    this.planned.push(sentAt[0] as number, slot);
+    return plan;
+  }
+
+  /** When the next planned repeat is counted (see `dropsRepeats`), or Infinity if none is. */
+  plannedAt(): number {
+    const q = this.planned;
+    // What is due by now counts now, whether or not anyone reads the counters.
+    if (q.size > 0 && this.net !== null) this.settle(this.net.sim.now);
+    while (q.size > 0) {
+      const slot = q.peekKey();
+      const p = this.plans[slot] as DropPlan;
+      if ((p.sentAt[p.next] as number) < p.cutAt) return q.peekTime();
+      q.pop();
+      this.freePlan(slot);
+    }
+    return Infinity;
+  }
+
+  /** Counts the planned repeats sent up to `now`. */
+  private settle(now: number): void {
+    const q = this.planned;
+    while (q.size > 0 && q.peekTime() <= now) {
+      const slot = q.peekKey();
+      const p = this.plans[slot] as DropPlan;
+      if ((p.sentAt[p.next] as number) < p.cutAt) {
+        const c = this.counts[p.index] as RuleCounters;
+        c.packets++;
+        c.bytes += p.bytes;
+        p.line.bytesOut += p.wire;
+      }
+      p.next++;
+      const next = p.sentAt[p.next];
+      if (next !== undefined && next < p.cutAt) q.replaceTop(next, slot);
+      else {
+        q.pop();
+        this.freePlan(slot);
+      }
+    }
+  }
+
+  private freePlan(slot: number): void {
+    this.plans[slot] = null;
+    this.freePlans.push(slot);
+  }
+
+  /**
+   * The rule index (the default action's after the rules) of the plain drop that both the
+   * repeat reaching the border at `at` and the first SYN, at `firstAt`, meet; -1 if either
+   * meets anything else, or the flow is tracked.
+   */
+  private silentDrop(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number, firstAt: number): number {
+    if (this.keepLog || packet.protocol !== IpProtocol.TCP || packet.flags !== TcpFlag.SYN || this.flows.peek(packet, at) !== undefined) return -1;
     const view: FlowView = { direction, protocol: packet.protocol, source: packet.src, sourcePort: packet.srcPort, destination: packet.dst, destinationPort: packet.dstPort, isNew: true, hasPayload: false, apps: inspect(packet.payload, packet.protocol) };
     this.net = network;
     const d = this.judgeAt(view, line, at);
     const first = d.kind === 'drop' ? this.judgeAt(view, line, firstAt) : null;
-    if (first === null || d.logged.length > 0 || d.bucket !== null || d.overLimit) return false;
-    if (first.kind !== 'drop' || first.rule !== d.rule || first.logged.length > 0 || first.bucket !== null || first.overLimit) return false;
-    this.count(d.rule === null ? this.policy.rules.length : d.rule.index, packet, this.firstOf(packet));
-    return true;
+    if (first === null || d.logged.length > 0 || d.bucket !== null || d.overLimit) return -1;
+    if (first.kind !== 'drop' || first.rule !== d.rule || first.logged.length > 0 || first.bucket !== null || first.overLimit) return -1;
+    return d.rule === null ? this.policy.rules.length : d.rule.index;
   }
 
   /**

@@ -41,6 +41,19 @@ export interface BorderFilter {
    */
   dropsSilently?(packet: Packet, direction: Direction, line: AccessLine, network: Network, at: number, firstAt: number): boolean;
   /**
+   * For the repeats still to come of a packet that `dropsSilently` has just dropped (the
+   * SYNs a connection will send at `sentAt`, each reaching the border `up` seconds later):
+   * would each be dropped the same way, at its moment, as long as neither end of the flow
+   * moves (which the network makes sure of)? If so, the filter takes them as planned,
+   * counting each as the clock reaches the moment it is sent (its counters are up to date
+   * whenever they are read, and `plannedAt` says when the next is due), and returns the
+   * plan, whose `cut` withdraws the repeats not yet sent when the connection ends early.
+   * If not, it changes nothing and returns null. Optional.
+   */
+  dropsRepeats?(packet: Packet, direction: Direction, line: AccessLine, network: Network, sentAt: readonly number[], up: number, firstAt: number): PlannedDrops | null;
+  /** When the next repeat planned with `dropsRepeats` is counted; Infinity if none is. */
+  plannedAt?(): number;
+  /**
    * For a direct session (see `Network.directRoute`): would `filter`, from `from` to `until`,
    * pass every packet of a new TCP flow between these ends, crossing `line`'s border
    * `direction` as its opening SYN does, whose payloads are among `payloads` (in the order
@@ -50,6 +63,12 @@ export interface BorderFilter {
    * report shows, do not count it). Optional: a filter without it clears no flow.
    */
   clearsFlow?(ends: FlowEnds, payloads: readonly Payload[], direction: Direction, line: AccessLine, network: Network, from: number, until: number): boolean;
+}
+
+/** Repeats a filter took as planned (`BorderFilter.dropsRepeats`). */
+export interface PlannedDrops {
+  /** The connection ended at `at`: the repeats it would have sent from then on never go. */
+  cut(at: number): void;
 }
 
 /** The two ends of a TCP flow, the opening end first. */

@@ -6,6 +6,7 @@
  */
 import type { AccessLine } from './access-line.js';
 import type { Address } from './address.js';
+import type { PlannedDrops } from './border.js';
 import type { Isp } from './isp.js';
 import type { Pipe } from './latency.js';
 import type { Network } from './network.js';
@@ -121,14 +122,24 @@ export class Host {
   /**
    * Sends `packet`, a repeat of one the host first sent at `firstSentAt` in the same flow (a
    * retransmitted SYN), which the network may drop at once if its border would drop it
-   * silently (see `Network.transmitAgain`).
+   * silently (see `Network.transmitAgain`). True when it was dropped so.
    */
-  sendAgain(packet: Packet, firstSentAt: number): void {
+  sendAgain(packet: Packet, firstSentAt: number): boolean {
     if (packet.src !== this.address && this.tunnel !== null && packet.src === this.tunnel.address) {
       this.tunnel.carry(packet);
-      return;
+      return false;
     }
-    this.network.transmitAgain(this, packet, firstSentAt);
+    return this.network.transmitAgain(this, packet, firstSentAt);
+  }
+
+  /**
+   * Right after `sendAgain` dropped a repeat at once: has the border take the repeats still
+   * to come, at `sentAt`, as planned (see `Network.planAgain`), or null when they must go
+   * one by one.
+   */
+  planAgain(packet: Packet, firstSentAt: number, sentAt: readonly number[]): PlannedDrops | null {
+    if (packet.src !== this.address) return null;
+    return this.network.planAgain(this, packet, firstSentAt, sentAt);
   }
 
   /**

@@ -16,7 +16,7 @@ export { AccessLine } from './access-line.js';
 export { type Address, AddressError, formatAddress, isAddress, parseAddress } from './address.js';
 export { AddressPool } from './address-pool.js';
 export { FlowBits } from './flow-bits.js';
-export type { BorderFilter, FlowEnds } from './border.js';
+export type { BorderFilter, FlowEnds, PlannedDrops } from './border.js';
 export { type ConnectOutcome, type ConnectReport, type EndReason, outcomeOfErrno, type TcpEnd } from './connect-report.js';
 export { Core } from './core.js';
 export { DirectRoute } from './direct-route.js';

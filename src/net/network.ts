@@ -34,6 +34,7 @@ import { Host, type HostSpec } from './host.js';
 import { type AttachOptions, Isp, type IspSpec } from './isp.js';
 import { type Latency, Pipe } from './latency.js';
 import type { LineClass } from './line-class.js';
+import type { PlannedDrops } from './border.js';
 import type { NetEvent, NetObserver } from './net-event.js';
 import type { Packet } from './packet.js';
 
@@ -108,7 +109,8 @@ export class Network {
    * Whose connections may be made as direct sessions (see `directRoute`), or null (the
    * default) for nobody's. A run sets it when it does not record every packet: the predicate
    * says which clients nobody records and which stay where they are for good (no roaming);
-   * `directRoute` itself checks the rest, a tunnel's source address included.
+   * `directRoute` itself checks the rest, a tunnel's source address included. `planAgain`
+   * asks it of both ends of a blocked flow.
    */
   direct: ((client: Host) => boolean) | null = null;
 
@@ -363,9 +365,10 @@ export class Network {
    * same line, in the same flow (a retransmitted SYN). When nobody records it (`express`)
    * and its line's filter would drop it silently at the border, as it dropped the first
    * (whose verdict is on record), it is counted there as dropped now and costs no event
-   * (the filter's `dropsSilently`); otherwise it goes like any other packet.
+   * (the filter's `dropsSilently`) and true is returned; otherwise it goes like any other
+   * packet.
    */
-  transmitAgain(host: Host, packet: Packet, firstSentAt: number): void {
+  transmitAgain(host: Host, packet: Packet, firstSentAt: number): boolean {
     const line = host.line;
     const filter = host.isp?.filter ?? null;
     const up = host.up?.fixed ?? -1;
@@ -374,12 +377,44 @@ export class Network {
       this.stamp(packet);
       if (filter.dropsSilently(packet, 'outbound', line, this, this.sim.now + up, firstSentAt + up)) {
         line.bytesOut += packet.wireLength;
-        return;
+        return true;
       }
       this.sendStamped(host, packet);
-      return;
+      return false;
     }
     this.transmit(host, packet);
+    return false;
+  }
+
+  /**
+   * For the SYNs `host` will still send, at `sentAt`, to repeat `packet` (first sent at
+   * `firstSentAt`), right after `transmitAgain` dropped one at once: the filter's plan for
+   * them all (`BorderFilter.dropsRepeats`), so that none costs an event. Only where nobody
+   * records the flow and both its ends stay put (`direct`: neither end moves, so the
+   * addresses keep their holders and the client its line); null otherwise.
+   */
+  planAgain(host: Host, packet: Packet, firstSentAt: number, sentAt: readonly number[]): PlannedDrops | null {
+    const line = host.line;
+    const filter = host.isp?.filter ?? null;
+    const up = host.up?.fixed ?? -1;
+    if (this.express === null || this.direct === null || line === null || filter === null || filter.dropsRepeats === undefined || up < 0) return null;
+    if (host.attachedAt > firstSentAt || line.contract.fairUseBytes !== Infinity || !this.direct(host) || !this.express(packet, host)) return null;
+    const server = this.hostsByAddress.get(packet.dst);
+    if (server === undefined || !this.direct(server)) return null;
+    return filter.dropsRepeats(packet, 'outbound', line, this, sentAt, up, firstSentAt + up);
+  }
+
+  /**
+   * When the next repeated SYN that a border took as planned (`planAgain`) is counted, or
+   * Infinity: a moment at which something happens without a kernel event.
+   */
+  plannedAt(): number {
+    let t = Infinity;
+    for (const isp of this.ispList) {
+      const f = isp.filter;
+      if (f !== null && f.plannedAt !== undefined) t = Math.min(t, f.plannedAt());
+    }
+    return t;
   }
 
   /** Sends a packet created at `line`'s edge (a forged RST, an ICMP error) down to its subscriber. */

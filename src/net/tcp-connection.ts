@@ -24,6 +24,7 @@
  */
 import { Mailbox, Signal } from '../engine/index.js';
 import { type Address, formatAddress } from './address.js';
+import type { PlannedDrops } from './border.js';
 import { type ConnectOutcome, type ConnectReport, type EndReason, outcomeOfErrno, type TcpEnd } from './connect-report.js';
 import type { ErrnoKind } from './errno.js';
 import { type Packet, TcpFlag, tcpSegment } from './packet.js';
@@ -55,6 +56,11 @@ const TIMER_SYN = 1;
 const TIMER_RST_RETRY = 2;
 const TIMER_RTO = 3;
 const TIMER_HALF_OPEN = 4;
+
+/** When a timer set at `now` for `at` runs: `now` plus the delay, as the kernel adds it. */
+function dueAfter(now: number, at: number): number {
+  return now + Math.max(0, at - now);
+}
 
 function seqLess(a: number, b: number): boolean {
   return ((a - b) | 0) < 0;
@@ -115,6 +121,10 @@ export class TcpConnection {
   /** Linux's pingpong mode: this end answers data promptly, so its ACKs may wait for replies. */
   private interactive = false;
   private appTimerId = -1;
+  /** When the application's own connect timeout runs out (Infinity without one). */
+  private appDue = Infinity;
+  /** The SYNs still to come that the border took as planned (see `planRepeats`), or null. */
+  private planned: PlannedDrops | null = null;
   private readonly fire: () => void;
   private signal: Signal<ConnectReport> | null = null;
   private mailbox: Mailbox<Payload | TcpEnd> | null = null;
@@ -223,6 +233,7 @@ export class TcpConnection {
     this.sendSyn();
     this.armSynTimer();
     if (appTimeout !== undefined && appTimeout < this.os.connectTimeout) {
+      this.appDue = this.now + appTimeout;
       this.appTimerId = this.stack.host.network.sim.after(appTimeout, () => {
         this.appTimerId = -1;
         if (this.state === 'syn-sent') this.fail('ETIMEDOUT');
@@ -461,6 +472,11 @@ export class TcpConnection {
    * finishes its closing handshake (the orderly-close case).
    */
   private finish(reason: EndReason, kind: ErrnoKind | null, terminal = true): void {
+    if (this.planned !== null) {
+      // Ended before its connect timeout: the repeats planned from now on are never sent.
+      this.planned.cut(this.now);
+      this.planned = null;
+    }
     if (terminal) {
       this.dropTimers();
       this.clearAppTimer();
@@ -487,9 +503,39 @@ export class TcpConnection {
     this.synsSent++;
     this.lastSynAt = this.now;
     const syn = tcpSegment(this.localAddress, this.localPort, this.remoteAddress, this.remotePort, TcpFlag.SYN, this.iss, 0, null, this.id);
-    // A repeated SYN may be dropped on the spot when its border would drop it silently.
-    if (this.synsSent > 1) this.stack.host.sendAgain(syn, this.startedAt);
-    else this.transmit(syn);
+    // A repeated SYN may be dropped on the spot when its border would drop it silently, and
+    // then so may all those still to come, none of them costing an event.
+    if (this.synsSent > 1) {
+      if (this.stack.host.sendAgain(syn, this.startedAt) && this.synIndex < this.os.synRetransmits.length) this.planRepeats(syn);
+    } else this.transmit(syn);
+  }
+
+  /**
+   * After a repeat was dropped on the spot, offers the border the repeats still to come: the
+   * SYN at each moment of the OS's schedule left, up to the application's own timeout. When
+   * the border takes them (`Host.planAgain`), they count as sent, and the SYN timer is set
+   * for the connect timeout with nothing in between; the outcome, its moment and the SYNs
+   * it reports are those of sending them one by one.
+   */
+  private planRepeats(syn: Packet): void {
+    const schedule = this.os.synRetransmits;
+    const sentAt: number[] = [];
+    // Each moment worked out as the timer sets it, from the moment of the SYN before.
+    let t = this.now;
+    for (let i = this.synIndex; i < schedule.length; i++) {
+      t = dueAfter(t, this.startedAt + (schedule[i] as number));
+      // The application's timer was set before the SYN timers of these repeats: at the same
+      // moment it goes first, and the repeat is never sent.
+      if (!(t < this.appDue)) break;
+      sentAt.push(t);
+    }
+    if (sentAt.length === 0) return;
+    const plan = this.stack.host.planAgain(syn, this.startedAt, sentAt);
+    if (plan === null) return;
+    this.planned = plan;
+    this.synsSent += sentAt.length;
+    this.synIndex = schedule.length;
+    this.armAt(TIMER_SYN, dueAfter(t, this.startedAt + this.os.connectTimeout));
   }
 
   private sendSynAck(): void {
@@ -519,8 +565,11 @@ export class TcpConnection {
   }
 
   private arm(kind: number, delay: number): void {
+    this.armAt(kind, this.now + Math.max(0, delay));
+  }
+
+  private armAt(kind: number, due: number): void {
     const sim = this.stack.host.network.sim;
-    const due = sim.now + Math.max(0, delay);
     this.timerKind = kind;
     this.timerDue = due;
     if (this.timerId >= 0) {
@@ -564,17 +613,20 @@ export class TcpConnection {
     switch (kind) {
       case TIMER_SYN:
         if (this.synIndex >= this.os.synRetransmits.length) {
+          // Every planned repeat went before this moment: none is withdrawn.
+          this.planned = null;
           // Linux reports a stored soft error instead of ETIMEDOUT (REFERENCE.md §1b).
           this.fail(this.softError !== null && this.os.family === 'linux' ? this.softError : 'ETIMEDOUT');
           return;
         }
         this.synIndex++;
         this.sendSyn();
-        this.armSynTimer();
+        // Planned repeats have set the timer for the connect timeout already.
+        if (this.planned === null) this.armSynTimer();
         return;
       case TIMER_RST_RETRY:
         this.sendSyn();
-        this.armSynTimer();
+        if (this.planned === null) this.armSynTimer();
         return;
       case TIMER_RTO:
         if (++this.dataRetries > this.os.dataRetries) {

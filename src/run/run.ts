@@ -548,11 +548,14 @@ function* runSteps(loaded: LoadedScenario, options: RunOptions): Generator<void,
     }
   };
 
+  // The next moment something happens: a kernel event, or a repeated SYN that a border
+  // counts as planned, without an event of its own (`Network.planAgain`).
+  const next = (): number => Math.min(sim.peek(), world.net.plannedAt());
   const steps = 200;
   for (let k = 1; k <= steps; k++) {
     const t = (end * k) / steps;
-    while (sim.peek() <= t) {
-      sim.run({ until: Math.min(t, Math.ceil(sim.peek() / 60) * 60) });
+    for (let at = next(); at <= t; at = next()) {
+      sim.run({ until: Math.min(t, Math.ceil(at / 60) * 60) });
       poll();
       yield;
     }

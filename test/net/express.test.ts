@@ -135,3 +135,94 @@ describe('the express path', () => {
     expect(ordinary.filter((v) => v.includes('block-25 drop')).length).toBeGreaterThan(2);
   });
 });
+
+describe('repeated SYNs planned at once', () => {
+  interface Blocked {
+    /** The block's counters and the line's bytes, read every quarter second. */
+    readings: string[];
+    outcome: string;
+    events: number;
+  }
+
+  /**
+   * A client whose SYNs to port 25 its ISP drops, run with the express path; `plan` lets
+   * both ends count as staying put, which is what lets the border take the repeats at once.
+   */
+  function blocked(plan: boolean, options: { appTimeout?: number; abortAt?: number; blockUntil?: number; os?: string } = {}): Blocked {
+    const sim = new Simulation();
+    const net = new Network(sim, { seed: 7 });
+    const home = net.addIsp({ name: 'home', prefixes: ['10.1.0.0/16'] });
+    const hosting = net.addIsp({ name: 'hosting', prefixes: ['192.0.2.0/24'] });
+    net.core.setPath(home, hosting, 0.02);
+    const client = net.addHost({ name: 'client', os: options.os ?? 'linux' });
+    home.subscribe(client, lineClass({ name: 'dsl', latency: 0.012 }), { subscriber: 'home/client' });
+    const server = hosting.host(net.addHost({ name: 'mx' }));
+    server.tcp.listen(25);
+    const window = options.blockUntil === undefined ? {} : { window: { until: options.blockUntil } };
+    const fw = new Firewall({ rules: [{ name: 'block-25', direction: 'outbound', protocol: 'tcp', destinationPorts: 25, action: 'drop', ...window }] });
+    home.filter = fw;
+    net.express = () => true;
+    if (plan) net.direct = () => true;
+    let outcome = 'pending';
+    // Started at an odd moment, so that no SYN falls on a reading.
+    sim.at(0.1, () => {
+      const c = client.tcp.connect(server.address, 25, {
+        ...(options.appTimeout === undefined ? {} : { timeout: options.appTimeout }),
+        onConnect: (r) => (outcome = `${r.outcome} ${r.errno?.name ?? ''} after ${r.elapsed.toFixed(6)} s, ${r.synsSent} SYNs`),
+        onEnd: (e) => (outcome += `; end ${e.reason} at ${sim.now.toFixed(6)}`),
+      });
+      if (options.abortAt !== undefined) sim.at(options.abortAt, () => c.abort());
+    });
+    const readings: string[] = [];
+    const line = home.lines.get('home/client');
+    for (let t = 0.25; t <= 200; t += 0.25) {
+      sim.run({ until: t });
+      const c = fw.counters('block-25');
+      readings.push(`${t}: ${c.packets} packets, ${c.flows} flows, ${line?.bytesOut ?? 0} bytes out, next ${net.plannedAt() === Infinity ? '-' : net.plannedAt().toFixed(3)}`);
+    }
+    return { readings: readings.map((r) => r.replace(/, next .*$/, '')), outcome, events: sim.eventsExecuted };
+  }
+
+  it('counts each repeat at its moment and ends the attempt as sending them one by one does', () => {
+    const one = blocked(false);
+    const planned = blocked(true);
+    expect(planned.outcome).toBe(one.outcome);
+    expect(planned.outcome).toBe('timed-out ETIMEDOUT after 131.000000 s, 11 SYNs; end timed-out at 131.100000');
+    expect(planned.readings).toEqual(one.readings);
+    // The first SYN and ten repeats, counted as they go.
+    expect(planned.readings[3]).toBe('1: 1 packets, 1 flows, 40 bytes out');
+    expect(planned.readings.at(-1)).toBe('200: 11 packets, 1 flows, 440 bytes out');
+    // Nine of the ten repeats cost no event.
+    expect(one.events - planned.events).toBe(9);
+  });
+
+  it('withdraws the repeats after the application gives up or aborts', () => {
+    for (const options of [{ appTimeout: 30 }, { appTimeout: 31.9 }, { abortAt: 12.3 }]) {
+      const one = blocked(false, options);
+      const planned = blocked(true, options);
+      expect({ options, outcome: planned.outcome }).toEqual({ options, outcome: one.outcome });
+      expect(planned.readings).toEqual(one.readings);
+      expect(planned.events).toBeLessThan(one.events);
+    }
+    expect(blocked(true, { abortAt: 12.3 }).readings.at(-1)).toBe('200: 8 packets, 1 flows, 320 bytes out');
+  });
+
+  it('sends the repeats one by one when the rule switches off before the last', () => {
+    // The block ends 20 s in: the repeat at 35.1 s gets through and the connection opens.
+    const one = blocked(false, { blockUntil: 20 });
+    const planned = blocked(true, { blockUntil: 20 });
+    expect(planned.outcome).toBe(one.outcome);
+    expect(planned.outcome).toMatch(/^connected .* 10 SYNs$/);
+    expect(planned.readings).toEqual(one.readings);
+    expect(planned.events).toBe(one.events);
+  });
+
+  it('is taken for every schedule of retransmissions', () => {
+    for (const os of ['windows', 'linux-classic', 'macos']) {
+      const one = blocked(false, { os });
+      const planned = blocked(true, { os });
+      expect({ os, outcome: planned.outcome }).toEqual({ os, outcome: one.outcome });
+      expect(planned.readings).toEqual(one.readings);
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { Firewall } from '../../src/firewall/index.js';
 import { type RunResult, runScenario } from '../../src/run/index.js';
 import { loadScenario } from '../../src/scenario/index.js';
 import { emptyState, foldEvents, type TraceEvent } from '../../src/trace/index.js';
@@ -53,5 +54,32 @@ describe.each(['lime-stlucia-port25.yaml', 'tmobile-uk-smtps-resets.yaml', 'bt-i
     const metrics = runScenario(loaded, { fidelity: 'metrics', keepMessages: true, trace: { write: () => undefined } });
     expect(outcomeTable(metrics)).toEqual(outcomeTable(packets));
     expect(metrics.report.events).toBeLessThan(packets.report.events);
+  });
+});
+
+// A blocked connection's repeated SYNs, taken by its border as planned, cost no kernel event
+// (`Network.planAgain`): the run must still poll the firewall's counters at the end of each
+// minute in which one is sent, so that the trace holds every record it held when each SYN
+// was an event of its own, at the same moment.
+describe('repeated SYNs taken as planned', () => {
+  it.each(['lime-stlucia-port25.yaml', 'teaching-drop-reset-redirect.yaml', 'teaching-smarthost-vs-587.yaml'])('change no record of the trace of %s', { timeout: 300_000 }, (file) => {
+    const loaded = loadScenario(join(dir, file));
+    const traced = (): { records: string[]; events: number } => {
+      const records: string[] = [];
+      const r = runScenario(loaded, { fidelity: 'flows', trace: { write: (e) => records.push(JSON.stringify(e)) } });
+      return { records, events: r.report.events };
+    };
+    const planned = traced();
+    const spy = vi.spyOn(Firewall.prototype, 'dropsRepeats').mockReturnValue(null);
+    let oneByOne: { records: string[]; events: number };
+    try {
+      oneByOne = traced();
+    } finally {
+      spy.mockRestore();
+    }
+    expect(planned.records.length).toBe(oneByOne.records.length);
+    expect(planned.records).toEqual(oneByOne.records);
+    expect(planned.records.some((r) => r.includes('"kind":"rule"'))).toBe(true);
+    expect(planned.events).toBeLessThan(oneByOne.events);
   });
 });
