@@ -34,7 +34,7 @@ import { Host, type HostSpec } from './host.js';
 import { type AttachOptions, Isp, type IspSpec } from './isp.js';
 import { type Latency, Pipe } from './latency.js';
 import type { LineClass } from './line-class.js';
-import type { PlannedDrops } from './border.js';
+import type { BorderFilter, PlannedDrops } from './border.js';
 import type { NetEvent, NetObserver } from './net-event.js';
 import type { Packet } from './packet.js';
 
@@ -369,14 +369,11 @@ export class Network {
    * packet.
    */
   transmitAgain(host: Host, packet: Packet, firstSentAt: number): boolean {
-    const line = host.line;
-    const filter = host.isp?.filter ?? null;
-    const up = host.up?.fixed ?? -1;
-    const sameLine = host.attachedAt <= firstSentAt;
-    if (this.express !== null && line !== null && filter !== null && filter.dropsSilently !== undefined && up >= 0 && sameLine && line.contract.fairUseBytes === Infinity && this.express(packet, host)) {
+    const path = this.repeatPath(host, packet, firstSentAt);
+    if (path !== null && path.filter.dropsSilently !== undefined) {
       this.stamp(packet);
-      if (filter.dropsSilently(packet, 'outbound', line, this, this.sim.now + up, firstSentAt + up)) {
-        line.bytesOut += packet.wireLength;
+      if (path.filter.dropsSilently(packet, 'outbound', path.line, this, this.sim.now + path.up, firstSentAt + path.up)) {
+        path.line.bytesOut += packet.wireLength;
         return true;
       }
       this.sendStamped(host, packet);
@@ -387,6 +384,19 @@ export class Network {
   }
 
   /**
+   * Where a repeat of what `host` first sent at `firstSentAt` may be judged without going on
+   * the wire: nobody records it, it leaves from the same line, on a fixed delay, with no
+   * fair-use metering and a filter at the border; null otherwise.
+   */
+  private repeatPath(host: Host, packet: Packet, firstSentAt: number): { line: AccessLine; filter: BorderFilter; up: number } | null {
+    const line = host.line;
+    const filter = host.isp?.filter ?? null;
+    const up = host.up?.fixed ?? -1;
+    if (this.express === null || line === null || filter === null || up < 0 || host.attachedAt > firstSentAt || line.contract.fairUseBytes !== Infinity || !this.express(packet, host)) return null;
+    return { line, filter, up };
+  }
+
+  /**
    * For the SYNs `host` will still send, at `sentAt`, to repeat `packet` (first sent at
    * `firstSentAt`), right after `transmitAgain` dropped one at once: the filter's plan for
    * them all (`BorderFilter.dropsRepeats`), so that none costs an event. Only where nobody
@@ -394,14 +404,13 @@ export class Network {
    * addresses keep their holders and the client its line); null otherwise.
    */
   planAgain(host: Host, packet: Packet, firstSentAt: number, sentAt: readonly number[]): PlannedDrops | null {
-    const line = host.line;
-    const filter = host.isp?.filter ?? null;
-    const up = host.up?.fixed ?? -1;
-    if (this.express === null || this.direct === null || line === null || filter === null || filter.dropsRepeats === undefined || up < 0) return null;
-    if (host.attachedAt > firstSentAt || line.contract.fairUseBytes !== Infinity || !this.direct(host) || !this.express(packet, host)) return null;
+    const direct = this.direct;
+    if (direct === null || !direct(host)) return null;
+    const path = this.repeatPath(host, packet, firstSentAt);
+    if (path === null || path.filter.dropsRepeats === undefined) return null;
     const server = this.hostsByAddress.get(packet.dst);
-    if (server === undefined || !this.direct(server)) return null;
-    return filter.dropsRepeats(packet, 'outbound', line, this, sentAt, up, firstSentAt + up);
+    if (server === undefined || !direct(server)) return null;
+    return path.filter.dropsRepeats(packet, 'outbound', path.line, this, sentAt, path.up, firstSentAt + path.up);
   }
 
   /**

@@ -561,7 +561,8 @@ export class TcpConnection {
 
   private armSynTimer(): void {
     const at = this.os.synRetransmits[this.synIndex] ?? this.os.connectTimeout;
-    this.arm(TIMER_SYN, this.startedAt + Math.min(at, this.os.connectTimeout) - this.now);
+    // The same sum as `planRepeats` makes for the moments it plans.
+    this.armAt(TIMER_SYN, dueAfter(this.now, this.startedAt + Math.min(at, this.os.connectTimeout)));
   }
 
   private arm(kind: number, delay: number): void {
